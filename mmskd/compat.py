@@ -1,0 +1,75 @@
+"""Small, named fixes for the pinned stack (mmaction2 1.1.0, mmengine 0.10.7,
+torch >= 2.6). Each one is applied once by ``import mmskd`` and tested in
+``tests/test_compat.py``. See docs/STACK notes in the README.
+"""
+import numpy as np
+import torch
+
+MMCV_MIN, MMCV_MAX = (2, 0, 0), (2, 1, 0)
+
+
+def _version_tuple(version: str) -> tuple:
+    parts = []
+    for piece in version.split('.')[:3]:
+        digits = ''.join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def check_mmcv_version() -> str:
+    """Fail early, with the fix, when mmcv is missing or outside [2.0, 2.1).
+
+    mmaction2 1.1.0 asserts the same range, but only with a bare message deep in
+    its import; we name the package to install instead.
+    """
+    try:
+        import mmcv
+    except ImportError as err:
+        raise ImportError(
+            'mmskd needs mmcv (any flavour) >=2.0.0rc4,<2.1.0; none is '
+            'installed. Install the pure-Python one with: '
+            'pip install "mmcv-lite>=2.0.0rc4,<2.1.0"') from err
+    found = _version_tuple(mmcv.__version__)
+    if not MMCV_MIN <= found < MMCV_MAX:
+        raise ImportError(
+            f'mmskd needs mmcv >=2.0.0rc4,<2.1.0 (mmaction2 1.1.0 asserts '
+            f'it), found mmcv=={mmcv.__version__}. Install: '
+            'pip install "mmcv-lite>=2.0.0rc4,<2.1.0"')
+    return mmcv.__version__
+
+
+def checkpoint_safe_globals() -> list:
+    """The globals an mmengine 0.10.7 checkpoint pickles besides tensors.
+
+    torch >= 2.6 loads with ``weights_only=True`` by default and refuses any
+    other global. mmengine stores the message hub (``HistoryBuffer`` holding
+    numpy arrays and scalars), so these must be allow-listed. This is an
+    explicit list: arbitrary classes (and so arbitrary code) stay refused.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+    multiarray = np._core.multiarray if hasattr(np, '_core') \
+        else np.core.multiarray
+    safe = [
+        HistoryBuffer, np.ndarray, np.dtype, getattr,
+        multiarray._reconstruct, multiarray.scalar
+    ]
+    # numpy >= 1.25 pickles dtypes as instances of np.dtypes.*DType classes.
+    dtypes = getattr(np, 'dtypes', None)
+    if dtypes is not None:
+        safe += [
+            getattr(dtypes, name) for name in dir(dtypes)
+            if name.endswith('DType') and isinstance(getattr(dtypes, name), type)
+        ]
+    return safe
+
+
+def allow_mmengine_checkpoints() -> None:
+    """Fix: let ``weights_only`` torch.load read mmengine checkpoints."""
+    add = getattr(torch.serialization, 'add_safe_globals', None)
+    if add is not None:  # torch < 2.4 has no allow-list and no such default
+        add(checkpoint_safe_globals())
+
+
+def apply_all() -> None:
+    check_mmcv_version()
+    allow_mmengine_checkpoints()

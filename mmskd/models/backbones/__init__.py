@@ -1,0 +1,3 @@
+from .resnet3d_hara import ResNet3dHara
+
+__all__ = ['ResNet3dHara']
