@@ -1,0 +1,14 @@
+"""Data transforms of SKD-SRL: clip-consistent augmentations and the
+two-view wrapper (METHOD.md section 2)."""
+from .clip_augment import DEFAULT_OPS, SKDClipAugment
+from .clip_base import BaseClipTransform
+from .clip_color import ClipBrightness, ClipChannelSplit, ClipContrast, ClipHue
+from .clip_spatial import ClipFlip, ClipGaussianBlur
+from .decoded_frames import DecodedFrames
+from .two_view import TwoViewSample
+
+__all__ = [
+    'BaseClipTransform', 'ClipBrightness', 'ClipChannelSplit', 'ClipContrast',
+    'ClipFlip', 'ClipGaussianBlur', 'ClipHue', 'DEFAULT_OPS', 'DecodedFrames',
+    'SKDClipAugment', 'TwoViewSample'
+]

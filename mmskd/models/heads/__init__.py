@@ -1,0 +1,3 @@
+from .siamese_head import SiameseHead
+
+__all__ = ['SiameseHead']

@@ -1,0 +1,83 @@
+# Video pipelines at the paper's scale (METHOD.md section 2): 16 consecutive
+# frames, short side 128, 112x112 crop. Dataset bases set the paths.
+dataset_type = 'VideoDataset'
+file_client_args = dict(io_backend='disk')
+clip_len, frame_interval = 16, 1  # paper IV-A: "a video clip with 16 frames"
+short_side, crop_size = 128, 112  # paper III-B
+
+# Baseline: one clip, resize + random crop only (Table II "Baseline").
+train_pipeline = [
+    dict(type='DecordInit', **file_client_args),
+    dict(type='SampleFrames', clip_len=clip_len,
+         frame_interval=frame_interval, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, short_side)),
+    dict(type='RandomCrop', size=crop_size),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+# SKD-SRL: two views, each its own clip, crop and augmentations (sec. 2).
+view_pipeline = [
+    dict(type='SampleFrames', clip_len=clip_len,
+         frame_interval=frame_interval, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, short_side)),
+    dict(type='RandomCrop', size=crop_size),
+    dict(type='SKDClipAugment', p=0.5),  # flip, split, contrast, ... hue
+    dict(type='FormatShape', input_format='NCTHW')
+]
+two_view_train_pipeline = [
+    dict(type='DecordInit', **file_client_args),
+    dict(type='TwoViewSample', view_pipeline=view_pipeline, num_views=2),
+    dict(type='PackActionInputs')
+]
+# Validation: one centre clip, centre crop (clip accuracy).
+val_pipeline = [
+    dict(type='DecordInit', **file_client_args),
+    dict(type='SampleFrames', clip_len=clip_len,
+         frame_interval=frame_interval, num_clips=1, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, short_side)),
+    dict(type='CenterCrop', crop_size=crop_size),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+# Test: video accuracy, softmax averaged over 10 uniformly spread clips,
+# centre crop. `tools/test.py --num-clips 1` gives clip accuracy instead.
+test_pipeline = [
+    dict(type='DecordInit', **file_client_args),
+    dict(type='SampleFrames', clip_len=clip_len,
+         frame_interval=frame_interval, num_clips=10, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, short_side)),
+    dict(type='CenterCrop', crop_size=crop_size),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+
+train_dataloader = dict(
+    batch_size=32,  # paper IV-A: 32 clips per GPU
+    num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type=dataset_type, pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=32,
+    num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, pipeline=val_pipeline, test_mode=True))
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=8,
+    persistent_workers=True,
+    pin_memory=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, pipeline=test_pipeline, test_mode=True))
+
+val_evaluator = dict(
+    type='AccMetric',
+    metric_list=('top_k_accuracy', 'mean_class_accuracy'))
+test_evaluator = val_evaluator

@@ -1,0 +1,180 @@
+"""What ``tools/train.py`` and ``tools/test.py`` do, kept here so it is tested.
+
+The command lines follow MMAction2's own tools (config, ``--work-dir``,
+``--resume``, ``--amp``, ``--cfg-options``, ``--launcher``); the run itself is
+the standard MMEngine ``Runner``.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+from glob import glob
+from typing import List, Optional
+
+from mmengine.config import Config, DictAction
+
+LAUNCHERS = ['none', 'pytorch', 'slurm', 'mpi']
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('--work-dir', help='where logs and checkpoints go')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config keys, e.g. train_dataloader.batch_size=8')
+    parser.add_argument('--launcher', choices=LAUNCHERS, default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_train_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train an action recognizer')
+    _add_common(parser)
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from the given checkpoint, or from the latest one in '
+        'the work dir when no path is given')
+    parser.add_argument('--amp', action='store_true',
+                        help='automatic mixed precision (GPU)')
+    parser.add_argument('--seed', type=int, default=None, help='random seed')
+    parser.add_argument('--deterministic', action='store_true',
+                        help='deterministic algorithms (slower)')
+    return parser.parse_args(argv)
+
+
+def parse_test_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test an action recognizer')
+    _add_common(parser)
+    parser.add_argument(
+        'checkpoint',
+        help='checkpoint file, or a work dir (its best_*.pth, else the latest)')
+    parser.add_argument('--dump', help='dump predictions to this .pkl file')
+    parser.add_argument('--out-metrics',
+                        help='also write the test metrics to this json file')
+    parser.add_argument(
+        '--num-clips', type=int, default=None,
+        help='clips per video in the test pipeline: 1 = clip accuracy '
+        '(one centre clip), 10 = the configs\' video accuracy')
+    args = parser.parse_args(argv)
+    return args
+
+
+def apply_common_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Fold the command line into ``cfg`` the way MMAction2's tools do."""
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return cfg
+
+
+def build_train_cfg(args: argparse.Namespace) -> Config:
+    cfg = apply_common_args(Config.fromfile(args.config), args)
+    if args.amp:
+        _enable_amp(cfg)
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+    if args.seed is not None or args.deterministic:
+        randomness = dict(cfg.get('randomness', dict()))
+        if args.seed is not None:
+            randomness['seed'] = args.seed
+        randomness['deterministic'] = args.deterministic or \
+            randomness.get('deterministic', False)
+        cfg.randomness = randomness
+    return cfg
+
+
+def _enable_amp(cfg: Config) -> None:
+    wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if wrapper == 'AmpOptimWrapper':
+        return
+    if wrapper != 'OptimWrapper':
+        raise ValueError(f'--amp needs optim_wrapper.type OptimWrapper, the '
+                         f'config has {wrapper!r}')
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+
+
+def find_checkpoint(path: str) -> str:
+    """A checkpoint file as given, or the best (else latest) in a work dir."""
+    if osp.isfile(path):
+        return path
+    if not osp.isdir(path):
+        raise FileNotFoundError(f'checkpoint not found: {path}')
+    best = sorted(glob(osp.join(path, 'best_*.pth')), key=osp.getmtime)
+    if best:
+        return best[-1]
+    last = osp.join(path, 'last_checkpoint')
+    if osp.isfile(last):
+        with open(last) as f:
+            return f.read().strip()
+    raise FileNotFoundError(f'no best_*.pth and no last_checkpoint in {path}')
+
+
+def build_test_cfg(args: argparse.Namespace) -> Config:
+    cfg = apply_common_args(Config.fromfile(args.config), args)
+    cfg.load_from = find_checkpoint(args.checkpoint)
+    if args.num_clips is not None:
+        set_test_clips(cfg, args.num_clips)
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise ValueError(f'--dump must end with .pkl, got {args.dump}')
+        evaluator = cfg.test_evaluator
+        evaluators = evaluator if isinstance(evaluator, list) else [evaluator]
+        cfg.test_evaluator = evaluators + [
+            dict(type='DumpResults', out_file_path=args.dump)
+        ]
+    return cfg
+
+
+def set_test_clips(cfg: Config, num_clips: int) -> None:
+    """Set ``num_clips`` of the test pipeline's frame sampler.
+
+    The step is found by type, not list index (an index that is off by one
+    puts the key on another transform and fails much later).
+    """
+    if num_clips < 1:
+        raise ValueError(f'--num-clips must be >= 1, got {num_clips}')
+    pipeline = cfg.test_dataloader.dataset.pipeline
+    samplers = [s for s in pipeline if 'SampleFrames' in s['type']]
+    if len(samplers) != 1:
+        raise ValueError(
+            'expected exactly one *SampleFrames step in '
+            f'test_dataloader.dataset.pipeline, found {len(samplers)}: '
+            f'{[s["type"] for s in pipeline]}')
+    samplers[0]['num_clips'] = num_clips
+
+
+def train_main(argv: Optional[List[str]] = None):
+    from mmengine.runner import Runner
+    cfg = build_train_cfg(parse_train_args(argv))
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner
+
+
+def test_main(argv: Optional[List[str]] = None) -> dict:
+    from mmengine.runner import Runner
+    args = parse_test_args(argv)
+    cfg = build_test_cfg(args)
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    if args.out_metrics and runner.rank == 0:
+        metrics = {k: float(v) for k, v in metrics.items()}
+        metrics['checkpoint'] = cfg.load_from
+        _write_json_atomic(args.out_metrics, metrics)
+    return metrics
+
+
+def _write_json_atomic(path: str, obj: dict) -> None:
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(obj, f, indent=2)
+    os.replace(tmp, path)

@@ -1,0 +1,148 @@
+"""Shared pieces of the preparation tools: the error type, atomic writers and
+the parser of VideoDataset annotation files (``path label [label ...]``)."""
+import json
+import os
+import os.path as osp
+import tempfile
+from typing import Iterable, Iterator, List, NamedTuple, Sequence, Tuple
+
+
+class PreparationError(ValueError):
+    """Bad input to a preparation tool; the message names file, line, value."""
+
+
+class AnnotationLine(NamedTuple):
+    """One parsed annotation line (``lineno`` is 1-based, ``text`` verbatim)."""
+    lineno: int
+    path: str
+    labels: Tuple[int, ...]
+    text: str
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers never see a partial file.
+
+    The data go to a temporary file in the same directory (same filesystem,
+    so ``os.replace`` is an atomic rename) and are fsync'ed before the rename:
+    a run killed at any moment leaves either the old file or the new one.
+    """
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=osp.basename(path) + '.', suffix='.tmp', dir=folder)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8', newline='\n') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def write_lines_atomic(path: str, lines: Iterable[str]) -> int:
+    """Atomically write one entry per line; returns the number of lines."""
+    lines = list(lines)
+    write_text_atomic(path, ''.join(line + '\n' for line in lines))
+    return len(lines)
+
+
+def write_json_atomic(path: str, obj: dict) -> None:
+    """Atomically write ``obj`` as indented JSON."""
+    write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=False) + '\n')
+
+
+def format_entry(path: str, label: int) -> str:
+    """One VideoDataset line; refuses paths VideoDataset would mis-split."""
+    if any(ch.isspace() for ch in path):
+        raise PreparationError(
+            f'video path {path!r} contains whitespace: VideoDataset splits '
+            'annotation lines on spaces, rename the file first')
+    return f'{path} {label}'
+
+
+def replace_ext(entries: Sequence[Tuple[str, int]],
+                ext: str = None) -> List[Tuple[str, int]]:
+    """Swap each path's extension for ``ext`` (e.g. ``mp4`` after
+    ``resize_videos.py``, which always writes mp4); None keeps them."""
+    if not ext:
+        return list(entries)
+    return [(osp.splitext(path)[0] + '.' + ext.lstrip('.'), label)
+            for path, label in entries]
+
+
+def write_split(out_file: str, entries: Sequence[Tuple[str, int]],
+                video_root: str = None) -> dict:
+    """Write one split's annotation file, leaving out videos not on disk.
+
+    Missing videos are never dropped silently: their names go to
+    ``<out_file>.missing.txt`` and their count into the returned report.
+    With ``video_root=None`` nothing is checked (annotations only).
+
+    Returns:
+        dict: ``file``, ``written``, ``missing`` and ``missing_file``.
+    """
+    missing = [] if video_root is None else [
+        path for path, _ in entries
+        if not osp.isfile(osp.join(video_root, path))
+    ]
+    absent = set(missing)
+    kept = [format_entry(p, label) for p, label in entries if p not in absent]
+    written = write_lines_atomic(out_file, kept)
+    missing_file = out_file + '.missing.txt'
+    if missing:
+        write_lines_atomic(missing_file, missing)
+    elif osp.exists(missing_file):
+        os.remove(missing_file)  # stale list from an earlier run
+    return dict(file=out_file, written=written, missing=len(missing),
+                missing_file=missing_file if missing else None)
+
+
+def read_fields(path: str) -> Iterator[Tuple[int, List[str]]]:
+    """``(lineno, whitespace-split fields)`` of a text file's non-blank lines.
+
+    ``splitlines`` makes this CRLF-safe (the UCF101 lists are CRLF).
+    """
+    if not osp.isfile(path):
+        raise PreparationError(f'file not found: {path}')
+    with open(path, encoding='utf-8') as f:
+        for lineno, text in enumerate(f.read().splitlines(), start=1):
+            if text.strip():
+                yield lineno, text.split()
+
+
+def read_annotation(path: str, delimiter: str = None) -> List[AnnotationLine]:
+    """Parse a VideoDataset annotation file, failing on the first bad line.
+
+    Blank lines are skipped. A line is ``path`` (no label, as in inference
+    lists) or ``path label [label ...]`` with integer labels.
+
+    Raises:
+        PreparationError: the file is missing or empty, or a line is bad.
+    """
+    if not osp.isfile(path):
+        raise PreparationError(f'annotation file not found: {path}')
+    with open(path, encoding='utf-8') as f:
+        raw = f.read().splitlines()
+    entries = []
+    for lineno, text in enumerate(raw, start=1):
+        if not text.strip():
+            continue
+        fields = text.strip().split(delimiter)
+        entries.append(
+            AnnotationLine(lineno, fields[0], _labels(path, lineno, fields),
+                           text.strip()))
+    if not entries:
+        raise PreparationError(f'annotation file is empty: {path}')
+    return entries
+
+
+def _labels(path: str, lineno: int, fields: Sequence[str]) -> Tuple[int, ...]:
+    try:
+        return tuple(int(value) for value in fields[1:])
+    except ValueError:
+        raise PreparationError(
+            f'{path}:{lineno}: labels must be integers, got '
+            f'{" ".join(fields[1:])!r}') from None

@@ -1,0 +1,95 @@
+"""SKD-SRL's clip-consistent augmentation (METHOD.md section 2.3)."""
+from typing import Dict, Sequence, Tuple
+
+import numpy as np
+from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
+
+from .clip_base import stack_clip, unstack_clip
+from .clip_color import ClipBrightness, ClipChannelSplit, ClipContrast, ClipHue
+from .clip_spatial import ClipFlip, ClipGaussianBlur
+
+# The paper's order: flip, channel split, contrast, brightness, blur, hue.
+DEFAULT_OPS = ('flip', 'channel_split', 'contrast', 'brightness', 'blur',
+               'hue')
+
+
+@TRANSFORMS.register_module()
+class SKDClipAugment(BaseTransform):
+    """Apply each op with probability ``p``, parameters shared by all frames.
+
+    Works in any MMAction2 pipeline that holds a list of RGB frames in
+    ``imgs`` (e.g. after ``RandomCrop``, before ``FormatShape``). The clip is
+    stacked once and kept in float32 between the ops, each op clamping to
+    [0, 255]; it is rounded back to uint8 at the end.
+
+    Required Keys:
+
+        - imgs (list of HxWx3 uint8 RGB frames)
+
+    Modified Keys:
+
+        - imgs (new frames; the input frames are never changed in place)
+
+    Added Keys:
+
+        - aug_params (dict, one entry per op: the drawn parameter, or None
+          when the op was not applied; see the ``Clip*`` transforms)
+
+    Args:
+        p (float): Probability of applying each op. Defaults to 0.5.
+        ops (Sequence[str]): Ops to apply, in this order. Defaults to the
+            paper's: ``('flip', 'channel_split', 'contrast', 'brightness',
+            'blur', 'hue')``.
+        contrast_range (tuple[float, float]): Range of the contrast factor a.
+            Defaults to (0.5, 1.5).
+        brightness_range (tuple[float, float]): Range of the brightness
+            shift b, in [-1, 1] units. Defaults to (-0.5, 0.5).
+        blur_sigma_range (tuple[float, float]): Range of the blur sigma.
+            Defaults to (0.1, 2.0).
+        blur_kernel_size (int): Blur kernel size. Defaults to 7.
+        hue_range (tuple[float, float]): Range of the hue shift d, as a
+            fraction of the hue circle. Defaults to (0.0, 0.1).
+    """
+
+    def __init__(self,
+                 p: float = 0.5,
+                 ops: Sequence[str] = DEFAULT_OPS,
+                 contrast_range: Tuple[float, float] = (0.5, 1.5),
+                 brightness_range: Tuple[float, float] = (-0.5, 0.5),
+                 blur_sigma_range: Tuple[float, float] = (0.1, 2.0),
+                 blur_kernel_size: int = 7,
+                 hue_range: Tuple[float, float] = (0.0, 0.1)) -> None:
+        builders = dict(
+            flip=lambda: ClipFlip(p),
+            channel_split=lambda: ClipChannelSplit(p),
+            contrast=lambda: ClipContrast(p, contrast_range),
+            brightness=lambda: ClipBrightness(p, brightness_range),
+            blur=lambda: ClipGaussianBlur(p, blur_sigma_range,
+                                          blur_kernel_size),
+            hue=lambda: ClipHue(p, hue_range))
+        unknown = [name for name in ops if name not in builders]
+        if unknown or len(set(ops)) != len(ops):
+            raise ValueError(f'ops must be distinct names from {DEFAULT_OPS}, '
+                             f'but got {tuple(ops)}')
+        self.ops = [builders[name]() for name in ops]
+
+    def transform(self, results: Dict) -> Dict:
+        """Augment ``results['imgs']``; returns a new (shallow-copied) dict."""
+        results = dict(results)
+        aug_params = dict(results.get('aug_params') or {})
+        clip = None
+        for op in self.ops:
+            param = op.draw()
+            aug_params[op.name] = param
+            if param is not None:
+                if clip is None:
+                    clip = stack_clip(results['imgs'])  # [T, H, W, 3]
+                clip = op.apply(clip, param)
+        if clip is not None:
+            results['imgs'] = unstack_clip(clip)
+        results['aug_params'] = aug_params
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(ops={self.ops})'

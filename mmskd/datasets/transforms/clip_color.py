@@ -1,0 +1,129 @@
+"""Clip-consistent colour ops, in uint8 units (METHOD.md section 2.3).
+
+The authors work in [-1, 1] units; with x in [0, 255] their ops read
+``x' = clip((x - 127.5) * a + 127.5)`` (contrast) and ``x' = clip(x + 127.5 *
+b)`` (brightness), clamped to [0, 255] after each op.
+"""
+from typing import Tuple
+
+import cv2
+import numpy as np
+from mmaction.registry import TRANSFORMS
+
+from .clip_base import BaseClipTransform, check_range
+
+MID_GREY = 127.5
+
+
+@TRANSFORMS.register_module()
+class ClipChannelSplit(BaseClipTransform):
+    """Copy channel c2 into channel c1, c1 and c2 drawn from {R, G, B}.
+
+    c1 and c2 are drawn with replacement (c1 == c2 leaves the clip as is).
+    Keys as in :class:`BaseClipTransform`; ``aug_params['channel_split']`` is
+    ``(c1, c2)`` with 0=R, 1=G, 2=B.
+
+    Args:
+        p (float): Probability of applying. Defaults to 0.5.
+    """
+
+    name = 'channel_split'
+
+    def sample_params(self) -> Tuple[int, int]:
+        c1, c2 = np.random.randint(3, size=2)
+        return int(c1), int(c2)
+
+    def apply(self, clip: np.ndarray, param: Tuple[int, int]) -> np.ndarray:
+        c1, c2 = param
+        out = clip.copy()
+        out[..., c1] = clip[..., c2]
+        return out
+
+
+class _UniformParamOp(BaseClipTransform):
+    """An op with one scalar parameter drawn from U(low, high)."""
+
+    def __init__(self,
+                 p: float = 0.5,
+                 value_range: Tuple[float, float] = (0.0, 1.0)) -> None:
+        super().__init__(p)
+        self.value_range = check_range(f'{self.name} range', value_range)
+
+    def sample_params(self) -> float:
+        return float(np.random.uniform(*self.value_range))
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(p={self.p}, '
+                f'value_range={self.value_range})')
+
+
+@TRANSFORMS.register_module()
+class ClipContrast(_UniformParamOp):
+    """Scale around mid-grey: ``x' = clip((x - 127.5) * a + 127.5)``.
+
+    Keys as in :class:`BaseClipTransform`; ``aug_params['contrast']`` is a.
+
+    Args:
+        p (float): Probability of applying. Defaults to 0.5.
+        value_range (tuple[float, float]): Range of a. Defaults to (0.5, 1.5).
+    """
+
+    name = 'contrast'
+
+    def __init__(self,
+                 p: float = 0.5,
+                 value_range: Tuple[float, float] = (0.5, 1.5)) -> None:
+        super().__init__(p, value_range)
+
+    def apply(self, clip: np.ndarray, param: float) -> np.ndarray:
+        return np.clip((clip - MID_GREY) * param + MID_GREY, 0, 255)
+
+
+@TRANSFORMS.register_module()
+class ClipBrightness(_UniformParamOp):
+    """Shift by b in [-1, 1] units: ``x' = clip(x + 127.5 * b)``.
+
+    Keys as in :class:`BaseClipTransform`; ``aug_params['brightness']`` is b.
+
+    Args:
+        p (float): Probability of applying. Defaults to 0.5.
+        value_range (tuple[float, float]): Range of b. Defaults to
+            (-0.5, 0.5).
+    """
+
+    name = 'brightness'
+
+    def __init__(self,
+                 p: float = 0.5,
+                 value_range: Tuple[float, float] = (-0.5, 0.5)) -> None:
+        super().__init__(p, value_range)
+
+    def apply(self, clip: np.ndarray, param: float) -> np.ndarray:
+        return np.clip(clip + MID_GREY * param, 0, 255)
+
+
+@TRANSFORMS.register_module()
+class ClipHue(_UniformParamOp):
+    """Rotate the hue by d of the full circle (HSV in [0, 1] RGB, float32).
+
+    Keys as in :class:`BaseClipTransform`; ``aug_params['hue']`` is d.
+
+    Args:
+        p (float): Probability of applying. Defaults to 0.5.
+        value_range (tuple[float, float]): Range of d. Defaults to (0, 0.1).
+    """
+
+    name = 'hue'
+
+    def __init__(self,
+                 p: float = 0.5,
+                 value_range: Tuple[float, float] = (0.0, 0.1)) -> None:
+        super().__init__(p, value_range)
+
+    def apply(self, clip: np.ndarray, param: float) -> np.ndarray:
+        t, h, w, _ = clip.shape
+        rgb = (clip / 255.0).astype(np.float32).reshape(t * h, w, 3)
+        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)  # H in degrees [0, 360)
+        hsv[..., 0] = np.mod(hsv[..., 0] + 360.0 * param, 360.0)
+        rgb = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)  # [T * H, W, 3]
+        return np.clip(rgb.reshape(t, h, w, 3) * 255.0, 0, 255)
