@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmaction.registry import MODELS
 
 from mmskd.models.losses import (KDLoss, SiameseSimilarityLoss,
@@ -77,20 +76,20 @@ def test_view_kd_hand_derived_two_classes():
     #   symmetric: KL(q1||q2) + KL(q2||q1) = c + log(1+e) - 1/2 - log2.
     s, m = sig(1.0), sig(0.5)
     c = s * math.log(2 * s) + (1 - s) * math.log(2 * (1 - s))
-    row_a = {
-        'sum': c,
-        'mean': (m * math.log(m / s) + (1 - m) * math.log((1 - m) / (1 - s))
-                 + m * math.log(2 * m) + (1 - m) * math.log(2 * (1 - m))),
-        'symmetric': c + math.log(1 + math.e) - 0.5 - LN2,
-    }
+    kl_t_q1 = m * math.log(m / s) + (1 - m) * math.log((1 - m) / (1 - s))
+    kl_t_u = m * math.log(2 * m) + (1 - m) * math.log(2 * (1 - m))
+    row_a = dict(
+        sum=c,
+        mean=kl_t_q1 + kl_t_u,
+        symmetric=c + math.log(1 + math.e) - 0.5 - LN2)
     p1 = torch.tensor([[2.0, 0.0], [0.0, 0.0]], dtype=torch.float64)
     p2 = torch.zeros(2, 2, dtype=torch.float64)
     for mode in MODES:
         for tau_squared, factor in ((False, 1.0), (True, 4.0)):
             loss = ViewDistillationLoss(
                 tau=2.0, target=mode, tau_squared=tau_squared)(p1, p2)
-            assert loss.item() == pytest.approx(factor * row_a[mode] / 2,
-                                                rel=1e-12), mode
+            assert loss.item() == pytest.approx(
+                factor * row_a[mode] / 2, rel=1e-12), mode
 
 
 def test_view_kd_hand_derived_opposite_views():
@@ -135,14 +134,15 @@ def test_view_kd_identical_views():
 @pytest.mark.parametrize('mode', MODES)
 def test_view_kd_temperature_limits(mode):
     gen = torch.Generator().manual_seed(1)
-    p1, p2 = (torch.randn(4, 6, generator=gen, dtype=torch.float64)
-              for _ in range(2))
+    p1, p2 = (
+        torch.randn(4, 6, generator=gen, dtype=torch.float64)
+        for _ in range(2))
     at_1 = ViewDistillationLoss(tau=1.0, target=mode)(p1, p2).item()
     at_1k = ViewDistillationLoss(tau=1e3, target=mode)(p1, p2).item()
     assert at_1 > 0.01 and at_1k < 1e-5 * at_1  # large tau: KL -> 0
     # Second order: tau^2 KL(softmax(a/tau) || softmax(b/tau)) ->
     # Var_k(a - b) / 2 (population variance over the classes). Per mode,
-    # sum: a - b = p2 and p1; mean: (p2 - p1)/2 twice; symmetric: p1 - p2 twice.
+    # sum: a - b = p2 and p1; mean: +-(p2 - p1)/2; symmetric: +-(p1 - p2).
     var = lambda d: d.var(dim=1, unbiased=False).mean().item()  # noqa: E731
     limit = {
         'sum': (var(p1) + var(p2)) / 2,
@@ -157,8 +157,9 @@ def test_view_kd_temperature_limits(mode):
 @pytest.mark.parametrize('mode', MODES)
 def test_view_kd_gradients_pinned(mode):
     gen = torch.Generator().manual_seed(2)
-    base = [torch.randn(3, 5, generator=gen, dtype=torch.float64)
-            for _ in range(2)]
+    base = [
+        torch.randn(3, 5, generator=gen, dtype=torch.float64) for _ in range(2)
+    ]
     grads = {}
     for detach in (True, False):
         p1, p2 = (b.clone().requires_grad_() for b in base)
@@ -179,8 +180,9 @@ def test_view_kd_gradients_pinned(mode):
 
 
 # --------------------------------------------------------- L_kd bad arguments
-@pytest.mark.parametrize('tau', [0, -1.0, float('inf'), float('nan'), 'ten',
-                                 True, None])
+@pytest.mark.parametrize(
+    'tau', [0, -1.0, float('inf'),
+            float('nan'), 'ten', True, None])
 def test_view_kd_rejects_bad_tau(tau):
     with pytest.raises(ValueError, match='tau must be'):
         ViewDistillationLoss(tau=tau)
@@ -234,7 +236,8 @@ def test_sim_loss_parallel_orthogonal_antiparallel(sign, expected):
 def test_sim_loss_hand_derived():
     # Row 1: cos(v1, z2) = [1,1].[1,0] / sqrt(2) = 1/sqrt(2);
     #        cos(v2, z1) = [3,4].[4,3] / 25 = 24/25.
-    # Row 2: cos(v1, z2) = [0,1].[0,5] / 5 = 1; cos(v2, z1) = [1,0].[-1,0] = -1.
+    # Row 2: cos(v1, z2) = [0,1].[0,5] / 5 = 1;
+    #        cos(v2, z1) = [1,0].[-1,0] = -1.
     # L = 0.5 * -(1/sqrt(2) + 1)/2 + 0.5 * -(24/25 - 1)/2, times loss_weight.
     v1 = torch.tensor([[1.0, 1.0], [0.0, 1.0]], dtype=torch.float64)
     z2 = torch.tensor([[1.0, 0.0], [0.0, 5.0]], dtype=torch.float64)
@@ -253,8 +256,8 @@ def test_sim_loss_matches_reference_and_stops_gradient_into_z():
     loss.backward()
     assert z1.grad is None and z2.grad is None  # stopgrad(z) of Eq. 3
     rv1, rv2 = (b.clone().requires_grad_() for b in base[2:])
-    ref = -0.5 * cos_ref(rv1, base[1]).mean() - 0.5 * cos_ref(
-        rv2, base[0]).mean()
+    ref = -0.5 * cos_ref(rv1, base[1]).mean() - 0.5 * cos_ref(rv2,
+                                                              base[0]).mean()
     ref.backward()
     torch.testing.assert_close(loss, ref)
     torch.testing.assert_close(v1.grad, rv1.grad)
@@ -291,15 +294,18 @@ def test_sim_loss_rejects_bad_shapes_and_weight():
 # --------------------------------------------------------------------- KDLoss
 def test_kd_loss_hand_derived_and_teacher_detached():
     # tau = 2, student [0, 0] -> u = [1/2, 1/2]; teacher [2, 0] ->
-    # softmax([1, 0]) = [s, 1-s], s = sig(1). KL = s log(2s) + (1-s) log(2(1-s)).
+    # softmax([1, 0]) = [s, 1-s], s = sig(1).
+    # KL = s log(2s) + (1-s) log(2(1-s)).
     s = sig(1.0)
     kl = s * math.log(2 * s) + (1 - s) * math.log(2 * (1 - s))
     student = torch.zeros(1, 2, dtype=torch.float64, requires_grad=True)
-    teacher = torch.tensor([[2.0, 0.0]], dtype=torch.float64,
+    teacher = torch.tensor([[2.0, 0.0]],
+                           dtype=torch.float64,
                            requires_grad=True)
     for tau_squared, factor in ((False, 1.0), (True, 4.0)):
-        loss = KDLoss(tau=2.0, loss_weight=0.1, tau_squared=tau_squared)(
-            student, teacher)
+        loss = KDLoss(
+            tau=2.0, loss_weight=0.1, tau_squared=tau_squared)(student,
+                                                               teacher)
         assert loss.item() == pytest.approx(0.1 * factor * kl, rel=1e-12)
     loss.backward()
     assert teacher.grad is None and student.grad is not None
@@ -313,10 +319,10 @@ def test_kd_loss_matches_numpy_reference_and_zero_on_equal(tau_squared):
     gen = torch.Generator().manual_seed(5)
     s, t = (2 * torch.randn(6, 4, generator=gen) for _ in range(2))
     loss = KDLoss(tau=3.0, tau_squared=tau_squared)(s, t)
-    ref = np_kl(np_softmax(t.double().numpy() / 3),
-                np_softmax(s.double().numpy() / 3))
-    assert loss.item() == pytest.approx(ref * (9 if tau_squared else 1),
-                                        rel=1e-5)
+    ref = np_kl(
+        np_softmax(t.double().numpy() / 3), np_softmax(s.double().numpy() / 3))
+    assert loss.item() == pytest.approx(
+        ref * (9 if tau_squared else 1), rel=1e-5)
     assert KDLoss(tau=3.0)(s, s.clone()).item() == pytest.approx(0, abs=1e-7)
 
 

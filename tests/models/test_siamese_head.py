@@ -52,14 +52,15 @@ def test_exact_parameter_count_and_structure():
     bn = with_bn.projector[-1]
     assert isinstance(bn, nn.BatchNorm1d) and not bn.affine
     assert bn.num_features == d and bn.track_running_stats
-    assert n_params(SiameseHead(in_channels=2048)) == (
-        2048 * d + d + predictor)  # R3D-50 width
+    r3d50 = SiameseHead(in_channels=2048)  # R3D-50 width
+    assert n_params(r3d50) == 2048 * d + d + predictor
 
 
 def test_proj_out_bn_normalises_z():
     torch.manual_seed(1)
-    z, _ = SiameseHead(in_channels=16, proj_channels=32,
-                       proj_out_bn=True).train()(3 + torch.randn(64, 16))
+    z, _ = SiameseHead(
+        in_channels=16, proj_channels=32,
+        proj_out_bn=True).train()(3 + torch.randn(64, 16))
     torch.testing.assert_close(z.mean(0), torch.zeros(32), atol=1e-5, rtol=0)
     torch.testing.assert_close(
         z.var(0, unbiased=False), torch.ones(32), atol=1e-3, rtol=0)
@@ -68,8 +69,11 @@ def test_proj_out_bn_normalises_z():
 @pytest.mark.parametrize('proj_out_bn', [False, True])
 def test_loss_keys_values_and_every_parameter_gets_gradient(proj_out_bn):
     torch.manual_seed(2)
-    head = SiameseHead(in_channels=32, proj_channels=64,
-                       pred_hidden_channels=16, proj_out_bn=proj_out_bn)
+    head = SiameseHead(
+        in_channels=32,
+        proj_channels=64,
+        pred_hidden_channels=16,
+        proj_out_bn=proj_out_bn)
     out = head.loss(torch.randn(4, 32, 1, 2, 2), torch.randn(4, 32, 1, 2, 2))
     assert set(out) == {'loss_sim', 'cos_sim'}
     assert torch.isfinite(out['loss_sim']) and -1 <= out['cos_sim'] <= 1

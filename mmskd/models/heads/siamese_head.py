@@ -45,9 +45,11 @@ class SiameseHead(BaseModule):
                  loss_sim: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        for name, value in (('in_channels', in_channels),
-                            ('proj_channels', proj_channels),
-                            ('pred_hidden_channels', pred_hidden_channels)):
+        widths = dict(
+            in_channels=in_channels,
+            proj_channels=proj_channels,
+            pred_hidden_channels=pred_hidden_channels)
+        for name, value in widths.items():
             if isinstance(value, bool) or not isinstance(value, int) \
                     or value < 1:
                 raise ValueError(f'{name} must be an int >= 1, got {value!r}')
@@ -65,7 +67,7 @@ class SiameseHead(BaseModule):
         self.loss_sim = MODELS.build(loss_sim)
 
     def _pool(self, feat: torch.Tensor) -> torch.Tensor:
-        """Global average pool [N, C, T, H, W] (or pass [N, C]) to r, [N, C]."""
+        """Average-pool [N, C, T, H, W] (or pass [N, C]) to r, [N, C]."""
         if feat.dim() not in (2, 5) or feat.size(1) != self.in_channels:
             raise ValueError(f'feat must be [N, {self.in_channels}, T, H, W] '
                              f'or [N, {self.in_channels}], got '

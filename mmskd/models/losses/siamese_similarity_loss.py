@@ -51,8 +51,10 @@ class SiameseSimilarityLoss(nn.Module):
         Returns:
             torch.Tensor: The weighted scalar loss, in [-w, w].
         """
-        shapes = {n: tuple(x.shape) for n, x in dict(z1=z1, z2=z2, v1=v1,
-                                                      v2=v2).items()}
+        shapes = {
+            n: tuple(x.shape)
+            for n, x in dict(z1=z1, z2=z2, v1=v1, v2=v2).items()
+        }
         if z1.dim() != 2 or len(set(shapes.values())) != 1:
             raise ValueError('z1, z2, v1, v2 must all be [N, D] with the same '
                              f'shape, got {shapes}')

@@ -74,7 +74,7 @@ class ViewDistillationLoss(nn.Module):
         else:
             p = p1 + p2 if self.target == 'sum' else (p1 + p2) / 2  # [N, K]
             if self.detach_target:
-                p = p
+                p = p.detach()
             t = F.softmax(p / self.tau, dim=1)  # [N, K]
             loss = soft_kl(p1 / self.tau, t) + soft_kl(p2 / self.tau, t)
         if self.tau_squared:
@@ -82,7 +82,7 @@ class ViewDistillationLoss(nn.Module):
         return self.loss_weight * loss
 
     def _symmetric(self, p1: torch.Tensor, p2: torch.Tensor) -> torch.Tensor:
-        """KL(q1 || q2) + KL(q2 || q1), q = softmax(p / tau), teachers first."""
+        """KL(q1 || q2) + KL(q2 || q1), q = softmax(p / tau), teacher first."""
         q1 = F.softmax(p1 / self.tau, dim=1)  # [N, K]
         q2 = F.softmax(p2 / self.tau, dim=1)  # [N, K]
         if self.detach_target:

@@ -1,0 +1,83 @@
+"""The stack fixes applied by ``import mmskd`` (mmskd/compat.py)."""
+import io
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+
+from mmskd import compat
+
+
+class _Payload:
+    """Unpickling this would run code: a stand-in for a malicious file."""
+
+    def __reduce__(self):
+        return (os.system, ('echo pwned > /dev/null',))
+
+
+def _mmengine_like_checkpoint() -> dict:
+    buffer = HistoryBuffer()
+    for value in (1.0, 2.5, 3.0):
+        buffer.update(value)
+    return dict(
+        meta=dict(epoch=3, seed=np.int64(7), dataset_meta=None),
+        state_dict=dict(w=torch.ones(2)),
+        message_hub=dict(log_scalars=dict(loss=buffer),
+                         runtime_info=dict(arr=np.arange(3, dtype=np.int32))))
+
+
+def test_mmengine_checkpoint_loads_with_weights_only(tmp_path):
+    path = tmp_path / 'ckpt.pth'
+    torch.save(_mmengine_like_checkpoint(), path)
+    loaded = torch.load(path, weights_only=True)  # what mmengine now gets
+    assert loaded['meta']['epoch'] == 3
+    hub = loaded['message_hub']
+    assert hub['log_scalars']['loss'].mean() == pytest.approx(6.5 / 3)
+    assert hub['runtime_info']['arr'].tolist() == [0, 1, 2]
+
+
+def test_mmengine_default_load_path_reads_checkpoint(tmp_path):
+    """mmengine 0.10.7 calls torch.load without weights_only."""
+    from mmengine.runner.checkpoint import _load_checkpoint
+    path = tmp_path / 'ckpt.pth'
+    torch.save(_mmengine_like_checkpoint(), path)
+    assert _load_checkpoint(str(path), map_location='cpu')['meta']['epoch'] \
+        == 3
+
+
+def test_arbitrary_globals_stay_refused(tmp_path):
+    path = tmp_path / 'evil.pth'
+    torch.save({'state_dict': {}, 'x': _Payload()}, path)
+    with pytest.raises(pickle.UnpicklingError, match='system'):
+        torch.load(path, weights_only=True)
+
+
+def test_weights_only_protection_not_switched_off():
+    assert os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD') in (None, '0')
+    buf = io.BytesIO()
+    torch.save({'p': _Payload()}, buf)
+    buf.seek(0)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(buf)  # the default must still be weights_only=True
+
+
+def test_allow_list_is_explicit():
+    safe = compat.checkpoint_safe_globals()
+    assert HistoryBuffer in safe and np.ndarray in safe
+    assert os.system not in safe and eval not in safe
+    assert all(callable(g) for g in safe)
+
+
+@pytest.mark.parametrize('version,ok', [('2.0.1', True), ('2.0.0rc4', True),
+                                        ('2.1.0', False), ('1.7.2', False)])
+def test_mmcv_version_check(monkeypatch, version, ok):
+    import mmcv
+    monkeypatch.setattr(mmcv, '__version__', version)
+    if ok:
+        assert compat.check_mmcv_version() == version
+    else:
+        with pytest.raises(ImportError, match='mmcv-lite>=2.0.0rc4,<2.1.0'):
+            compat.check_mmcv_version()

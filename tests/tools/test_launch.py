@@ -1,0 +1,89 @@
+"""mmskd.apis.launch: what tools/train.py and tools/test.py do."""
+import pytest
+from mmengine.config import Config
+
+from mmskd.apis import launch
+
+DEMO = 'configs/skd_srl/r18_synthetic_demo.py'
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch):
+    from conftest import REPO_ROOT
+    monkeypatch.chdir(REPO_ROOT)
+
+
+def test_train_args_fold_into_config(tmp_path):
+    args = launch.parse_train_args([
+        DEMO, '--work-dir', str(tmp_path), '--amp', '--seed', '3',
+        '--cfg-options', 'train_dataloader.batch_size=2',
+        'model.loss_kd.tau=4.0'
+    ])
+    cfg = launch.build_train_cfg(args)
+    assert cfg.work_dir == str(tmp_path)
+    assert cfg.train_dataloader.batch_size == 2
+    assert cfg.model.loss_kd.tau == 4.0
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.loss_scale == 'dynamic'
+    assert cfg.randomness == dict(seed=3, deterministic=False)
+    assert cfg.resume is False and cfg.launcher == 'none'
+
+
+@pytest.mark.parametrize('argv,resume,load_from', [
+    (['--resume'], True, None),
+    (['--resume', 'x/epoch_3.pth'], True, 'x/epoch_3.pth'),
+    ([], False, None),
+])
+def test_resume_forms(argv, resume, load_from):
+    cfg = launch.build_train_cfg(launch.parse_train_args([DEMO] + argv))
+    assert cfg.resume is resume and cfg.load_from == load_from
+
+
+def test_default_work_dir_from_config_name():
+    cfg = launch.build_train_cfg(launch.parse_train_args([DEMO]))
+    assert cfg.work_dir == './work_dirs/r18_synthetic_demo'
+
+
+def test_launcher_choice_checked():
+    with pytest.raises(SystemExit):
+        launch.parse_train_args([DEMO, '--launcher', 'ssh'])
+    args = launch.parse_train_args([DEMO, '--launcher', 'pytorch'])
+    assert launch.build_train_cfg(args).launcher == 'pytorch'
+
+
+def test_find_checkpoint_prefers_best_then_last(tmp_path):
+    with pytest.raises(FileNotFoundError, match='no best'):
+        launch.find_checkpoint(str(tmp_path))
+    (tmp_path / 'epoch_2.pth').write_bytes(b'x')
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'epoch_2.pth'))
+    assert launch.find_checkpoint(str(tmp_path)).endswith('epoch_2.pth')
+    (tmp_path / 'best_acc_top1_epoch_1.pth').write_bytes(b'x')
+    assert launch.find_checkpoint(str(tmp_path)).endswith(
+        'best_acc_top1_epoch_1.pth')
+    with pytest.raises(FileNotFoundError, match='nope.pth'):
+        launch.find_checkpoint(str(tmp_path / 'nope.pth'))
+
+
+def test_test_args_set_clips_by_type_and_dump(tmp_path):
+    ckpt = tmp_path / 'epoch_1.pth'
+    ckpt.write_bytes(b'x')
+    args = launch.parse_test_args([
+        DEMO, str(ckpt), '--num-clips', '1', '--dump',
+        str(tmp_path / 'p.pkl')
+    ])
+    cfg = launch.build_test_cfg(args)
+    assert cfg.load_from == str(ckpt)
+    sampler = cfg.test_dataloader.dataset.pipeline[1]
+    assert sampler['type'] == 'SampleFrames' and sampler['num_clips'] == 1
+    assert cfg.test_evaluator[-1]['type'] == 'DumpResults'
+    with pytest.raises(ValueError, match='must end with .pkl'):
+        launch.build_test_cfg(
+            launch.parse_test_args([DEMO, str(ckpt), '--dump', 'p.json']))
+    with pytest.raises(ValueError, match='>= 1'):
+        launch.set_test_clips(cfg, 0)
+
+
+def test_amp_refuses_custom_wrapper():
+    cfg = Config(dict(optim_wrapper=dict(type='MyWrapper')))
+    with pytest.raises(ValueError, match='MyWrapper'):
+        launch._enable_amp(cfg)
