@@ -21,7 +21,7 @@ def real_clips_dir(name: str) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope='session')
 def _mmaction_scope():
     from mmengine.registry import init_default_scope
     init_default_scope('mmaction')
