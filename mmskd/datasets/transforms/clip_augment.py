@@ -1,7 +1,6 @@
 """SKD-SRL's clip-consistent augmentation (METHOD.md section 2.3)."""
 from typing import Dict, Sequence, Tuple
 
-import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
@@ -52,27 +51,28 @@ class SKDClipAugment(BaseTransform):
             fraction of the hue circle. Defaults to (0.0, 0.1).
     """
 
-    def __init__(self,
-                 p: float = 0.5,
-                 ops: Sequence[str] = DEFAULT_OPS,
-                 contrast_range: Tuple[float, float] = (0.5, 1.5),
-                 brightness_range: Tuple[float, float] = (-0.5, 0.5),
-                 blur_sigma_range: Tuple[float, float] = (0.1, 2.0),
-                 blur_kernel_size: int = 7,
-                 hue_range: Tuple[float, float] = (0.0, 0.1)) -> None:
-        builders = dict(
-            flip=lambda: ClipFlip(p),
-            channel_split=lambda: ClipChannelSplit(p),
-            contrast=lambda: ClipContrast(p, contrast_range),
-            brightness=lambda: ClipBrightness(p, brightness_range),
-            blur=lambda: ClipGaussianBlur(p, blur_sigma_range,
-                                          blur_kernel_size),
-            hue=lambda: ClipHue(p, hue_range))
-        unknown = [name for name in ops if name not in builders]
+    def __init__(
+        self,
+        p: float = 0.5,
+        ops: Sequence[str] = DEFAULT_OPS,
+        contrast_range: Tuple[float, float] = (0.5, 1.5),
+        brightness_range: Tuple[float, float] = (-0.5, 0.5),
+        blur_sigma_range: Tuple[float, float] = (0.1, 2.0),
+        blur_kernel_size: int = 7,
+        hue_range: Tuple[float, float] = (0.0, 0.1)
+    ) -> None:
+        op_args = dict(  # name: (transform class, its args after p)
+            flip=(ClipFlip, ()),
+            channel_split=(ClipChannelSplit, ()),
+            contrast=(ClipContrast, (contrast_range, )),
+            brightness=(ClipBrightness, (brightness_range, )),
+            blur=(ClipGaussianBlur, (blur_sigma_range, blur_kernel_size)),
+            hue=(ClipHue, (hue_range, )))
+        unknown = set(ops) - set(op_args)
         if unknown or len(set(ops)) != len(ops):
             raise ValueError(f'ops must be distinct names from {DEFAULT_OPS}, '
                              f'but got {tuple(ops)}')
-        self.ops = [builders[name]() for name in ops]
+        self.ops = [op_args[name][0](p, *op_args[name][1]) for name in ops]
 
     def transform(self, results: Dict) -> Dict:
         """Augment ``results['imgs']``; returns a new (shallow-copied) dict."""

@@ -66,7 +66,7 @@ class BaseClipTransform(BaseTransform):
         raise NotImplementedError
 
     def draw(self) -> Optional[Any]:
-        """Flip the ``p`` coin; return drawn parameters, or None if it lost."""
+        """Toss the ``p`` coin; return drawn parameters, or None if it lost."""
         if np.random.rand() >= self.p:
             return None
         return self.sample_params()

@@ -63,8 +63,9 @@ class ClipGaussianBlur(BaseClipTransform):
     def apply(self, clip: np.ndarray, param: float) -> np.ndarray:
         ksize = (self.kernel_size, self.kernel_size)
         frames = [
-            cv2.GaussianBlur(np.ascontiguousarray(frame), ksize, param,
-                             sigmaY=param) for frame in clip
+            cv2.GaussianBlur(
+                np.ascontiguousarray(frame), ksize, param, sigmaY=param)
+            for frame in clip
         ]
         return np.stack(frames)  # [T, H, W, 3]
 

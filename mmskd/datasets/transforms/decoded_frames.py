@@ -37,8 +37,9 @@ class DecodedFrames:
     def get_batch(self, frame_inds) -> _FrameBatch:
         """Frames at ``frame_inds`` (a copy, so views never share memory)."""
         frame_inds = np.ravel(frame_inds)
-        pos = np.minimum(np.searchsorted(self.inds, frame_inds),
-                         len(self.inds) - 1)
+        pos = np.minimum(
+            np.searchsorted(self.inds, frame_inds),
+            len(self.inds) - 1)
         if not np.array_equal(self.inds[pos], frame_inds):
             raise KeyError(f'frames {frame_inds} were not all decoded')
         return _FrameBatch(self.frames[pos])  # [len(frame_inds), H, W, 3]

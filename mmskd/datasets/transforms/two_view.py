@@ -76,9 +76,9 @@ class TwoViewSample(BaseTransform):
         self.num_views = num_views
         self.non_overlapping = non_overlapping
         # decode-once serves DecordDecode('accurate') from one get_batch call
-        self.decode_once = (decode_once and bool(tail)
-                            and isinstance(tail[0], DecordDecode)
-                            and tail[0].mode == 'accurate')
+        self.decode_once = (
+            decode_once and bool(tail) and isinstance(tail[0], DecordDecode)
+            and tail[0].mode == 'accurate')
 
     def _non_overlapping_inds(self, results: Dict) -> Optional[List]:
         """Disjoint, ordered clips' frame indices; None for short videos."""
