@@ -70,6 +70,34 @@ def allow_mmengine_checkpoints() -> None:
         add(checkpoint_safe_globals())
 
 
+def allow_mmaction_scope_configs() -> None:
+    """Fix: make ``_base_ = 'mmaction::...'`` resolve (after ``import mmskd``).
+
+    mmengine 0.10.7 looks the name up by walking every metafile of mmaction2
+    1.1.0, and one of them (``localization/bsn``) lists ``Config`` as a list:
+    the walk dies with ``AttributeError: 'list' object has no attribute
+    'partition'`` before mmengine can fall back to ``.mim/configs/<name>``.
+    Turning that error into the ``ValueError`` mmengine already handles makes
+    it take the fallback, which finds every stock config. mmskd's own configs
+    do not depend on this (they inherit by relative path only), so plain
+    ``Config.fromfile`` reads them without mmskd imported.
+    """
+    from mmengine.config import config as mm_config
+    original = mm_config._get_external_cfg_path
+    if getattr(original, '_mmskd_fixed', False):
+        return
+
+    def _get_external_cfg_path(package_path: str, cfg_file: str) -> str:
+        try:
+            return original(package_path, cfg_file)
+        except AttributeError as err:
+            raise ValueError(f'metafile walk failed: {err}') from err
+
+    _get_external_cfg_path._mmskd_fixed = True
+    mm_config._get_external_cfg_path = _get_external_cfg_path
+
+
 def apply_all() -> None:
     check_mmcv_version()
     allow_mmengine_checkpoints()
+    allow_mmaction_scope_configs()

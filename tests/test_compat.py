@@ -81,3 +81,26 @@ def test_mmcv_version_check(monkeypatch, version, ok):
     else:
         with pytest.raises(ImportError, match='mmcv-lite>=2.0.0rc4,<2.1.0'):
             compat.check_mmcv_version()
+
+
+def test_mmaction_scope_base_resolves(tmp_path):
+    """STACK.md #2: `mmaction::` inheritance works once mmskd is imported."""
+    from mmengine.config import Config
+    cfg_file = tmp_path / 'child.py'
+    cfg_file.write_text(
+        "_base_ = ['mmaction::recognition/r2plus1d/"
+        "r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py']\n"
+        "model = dict(cls_head=dict(num_classes=7))\n")
+    cfg = Config.fromfile(str(cfg_file))
+    assert cfg.model.backbone.type == 'ResNet2Plus1d'
+    assert cfg.model.cls_head.num_classes == 7
+    base_only = tmp_path / 'base.py'
+    base_only.write_text("_base_ = ['mmaction::_base_/models/i3d_r50.py']\n")
+    assert Config.fromfile(str(base_only)).model.type == 'Recognizer3D'
+
+
+def test_scope_fix_is_idempotent():
+    from mmengine.config import config as mm_config
+    before = mm_config._get_external_cfg_path
+    compat.allow_mmaction_scope_configs()
+    assert mm_config._get_external_cfg_path is before
