@@ -48,7 +48,8 @@ class Block(nn.Module):
         self.relu = nn.ReLU(inplace=True)
         self.downsample = None
         if shortcut == 'B' and (stride != 1 or cin != self.cout):
-            self.downsample = nn.Sequential(*_conv_bn(cin, self.cout, 1, stride))
+            self.downsample = nn.Sequential(
+                *_conv_bn(cin, self.cout, 1, stride))
 
     def _shortcut(self, x: torch.Tensor) -> torch.Tensor:
         if self.downsample is not None:
@@ -74,12 +75,14 @@ class HaraResNet3d(nn.Module):
         shortcut: ``'B'`` (default, 1x1x1 conv + BN) or ``'A'`` (zero pad).
     """
 
-    def __init__(self, depth: int, num_classes: int,
+    def __init__(self,
+                 depth: int,
+                 num_classes: int,
                  shortcut: str = 'B') -> None:
         super().__init__()
         kind, counts = LAYERS[depth]
-        self.conv1 = nn.Conv3d(3, 64, 7, stride=(1, 2, 2), padding=3,
-                               bias=False)
+        self.conv1 = nn.Conv3d(
+            3, 64, 7, stride=(1, 2, 2), padding=3, bias=False)
         self.bn1 = nn.BatchNorm3d(64)
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool3d(3, stride=2, padding=1)
@@ -102,19 +105,33 @@ class HaraResNet3d(nn.Module):
 
 
 def randomize_(model: nn.Module, seed: int = 0) -> nn.Module:
-    """Random weights and BN statistics (affine and running), in place."""
+    """Random weights and BN statistics, in place; returns ``model`` in eval.
+
+    Running statistics are first measured on a random clip (so activations,
+    and thus logits, stay O(1) as in a trained net), then jittered; BN affine
+    parameters and ``num_batches_tracked`` are random too.
+    """
     gen = torch.Generator().manual_seed(seed)
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm3d)]
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, nn.Conv3d):
-                fan_in = m.weight[0].numel()
-                m.weight.normal_(0, (2.0 / fan_in)**0.5, generator=gen)
-            elif isinstance(m, nn.BatchNorm3d):
-                m.weight.uniform_(0.5, 1.5, generator=gen)
-                m.bias.normal_(0, 0.1, generator=gen)
-                m.running_mean.normal_(0, 0.1, generator=gen)
-                m.running_var.uniform_(0.5, 1.5, generator=gen)
-            elif isinstance(m, nn.Linear):
-                m.weight.normal_(0, 0.05, generator=gen)
-                m.bias.normal_(0, 0.1, generator=gen)
-    return model
+            if isinstance(m, (nn.Conv3d, nn.Linear)):
+                std = (2.0 / m.weight[0].numel())**0.5
+                m.weight.normal_(0, std, generator=gen)
+        for m in bns:
+            m.weight.uniform_(0.5, 1.5, generator=gen)
+            m.bias.normal_(0, 0.1, generator=gen)
+            m.reset_running_stats()
+            m.momentum = None  # cumulative average over the one batch
+        model.train()(torch.randn(1, 3, 16, 112, 112, generator=gen))
+        for m in bns:
+            m.momentum = 0.1
+            m.running_var.mul_(
+                torch.empty_like(m.running_var).uniform_(
+                    0.8, 1.2, generator=gen))
+            m.running_mean.add_(
+                0.1 * torch.randn(m.running_mean.shape, generator=gen))
+            m.num_batches_tracked.fill_(
+                int(torch.randint(1, 1000, (), generator=gen)))
+        model.fc.bias.normal_(0, 0.1, generator=gen)
+    return model.eval()

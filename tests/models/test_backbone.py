@@ -79,3 +79,22 @@ def test_init_kaiming_fan_out_and_no_zero_init_residual():
         if isinstance(module, nn.BatchNorm3d):  # last BN of blocks included
             assert torch.all(module.weight == 1)
             assert torch.all(module.bias == 0)
+
+
+def test_pretrained_recognizer_checkpoint_loads_strictly(tmp_path):
+    """A whole-recognizer checkpoint (backbone.* keys) loads into the
+    backbone; a mismatching one raises with the key names."""
+    torch.manual_seed(1)
+    source = _recognizer(18, 5)
+    source.init_weights()
+    path = tmp_path / 'r18.pth'
+    torch.save(dict(state_dict=source.state_dict()), path)
+    backbone = MODELS.build(
+        dict(type='ResNet3dHara', depth=18, pretrained=str(path)))
+    backbone.init_weights()
+    for key, value in source.backbone.state_dict().items():
+        assert torch.equal(backbone.state_dict()[key], value), key
+    wrong = MODELS.build(
+        dict(type='ResNet3dHara', depth=50, pretrained=str(path)))
+    with pytest.raises(ValueError, match='depth=50.*missing'):
+        wrong.init_weights()

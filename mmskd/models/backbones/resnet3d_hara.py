@@ -6,11 +6,13 @@ type B). The one thing it cannot express is Hara's 3x3x3 stem max-pool (its
 kernel is hard-wired to 1x3x3), so this subclass swaps that pool and fixes
 the from-scratch defaults.
 """
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch.nn as nn
 from mmaction.models.backbones.resnet3d import ResNet3d
 from mmaction.registry import MODELS
+from mmengine.logging import MMLogger
+from mmengine.runner.checkpoint import _load_checkpoint
 
 
 @MODELS.register_module()
@@ -54,3 +56,34 @@ class ResNet3dHara(ResNet3d):
             **hara)
         # Hara's stem pool is 3x3x3 / stride 2 / padding 1 in all three axes.
         self.maxpool = nn.MaxPool3d(kernel_size=3, stride=2, padding=1)
+
+    def init_weights(self, pretrained: Optional[str] = None) -> None:
+        """Kaiming init, or load ``pretrained`` strictly.
+
+        ``ResNet3d`` loads a 3D checkpoint with ``strict=False`` and without
+        stripping the ``backbone.`` prefix that a whole-recognizer checkpoint
+        (e.g. one from ``tools/convert_hara_checkpoint.py``) has, so it would
+        silently keep the random init. Here the prefix is stripped, the
+        classifier's keys ignored and a mismatch raised with the key names.
+        """
+        path = pretrained or self.pretrained
+        if not isinstance(path, str):
+            super().init_weights()
+            return
+        ckpt = _load_checkpoint(path, map_location='cpu')
+        state = ckpt.get('state_dict', ckpt)
+        if any(k.startswith('backbone.') for k in state):
+            state = {k[len('backbone.'):]: v for k, v in state.items()
+                     if k.startswith('backbone.')}
+        own = self.state_dict()
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        shapes = sorted(k for k in set(own) & set(state)
+                        if own[k].shape != state[k].shape)
+        if missing or unexpected or shapes:
+            raise ValueError(
+                f'{path} does not match ResNet3dHara(depth={self.depth}): '
+                f'missing {missing[:8]}, unexpected {unexpected[:8]}, '
+                f'wrong shape {shapes[:8]}')
+        self.load_state_dict(state, strict=True)
+        MMLogger.get_current_instance().info(f'backbone loaded from {path}')
