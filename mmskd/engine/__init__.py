@@ -1,0 +1,3 @@
+from .hooks import DecodeFailureHook
+
+__all__ = ['DecodeFailureHook']

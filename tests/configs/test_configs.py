@@ -39,6 +39,8 @@ def test_config_parses_and_builds(path):
     expected = dict(ucf101=101, hmdb51=51, k400=400,
                     synthetic_demo=8)[match.group(2)]
     assert n_cls == expected
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[loader].dataset.get('num_classes', n_cls) == n_cls
     is_skd = path.parent.name == 'skd_srl'
     assert (type(model).__name__ == 'SKDSRLRecognizer3D') == is_skd
     train_types = [s['type'] for s in cfg.train_dataloader.dataset.pipeline]
@@ -100,5 +102,8 @@ def test_demo_config_forward_shape():
     model = MODELS.build(cfg.model)
     model.eval()
     with torch.no_grad():  # [N, clips, C, T, H, W] at the demo scale
-        out = model(torch.randn(2, 1, 3, 8, 56, 56), mode='tensor')
-    assert out.shape == (2, 8)
+        feats = model(torch.randn(2, 1, 3, 8, 56, 56), mode='tensor')
+        logits = model(torch.randn(2, 1, 3, 8, 56, 56), mode='tensor',
+                       stage='head')
+    assert feats.shape == (2, 512, 1, 2, 2)  # 8x56x56 -> 1x2x2 final map
+    assert logits.shape == (2, model.cls_head.num_classes)

@@ -3,9 +3,11 @@ _base_ = ['./video_16x112.py']
 # (see docs/data_preparation.md). Override data_root to move it.
 data_root = 'data/ucf101/'
 train_dataloader = dict(dataset=dict(
+    num_classes=101,  # labels outside [0, 101) fail before training
     ann_file=data_root + 'ucf101_train_split_1_videos.txt',
     data_prefix=dict(video=data_root + 'videos')))
 val_dataloader = dict(dataset=dict(
+    num_classes=101,
     ann_file=data_root + 'ucf101_val_split_1_videos.txt',
     data_prefix=dict(video=data_root + 'videos')))
 test_dataloader = val_dataloader

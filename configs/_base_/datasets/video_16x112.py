@@ -1,6 +1,8 @@
 # Video pipelines at the paper's scale (METHOD.md section 2): 16 consecutive
 # frames, short side 128, 112x112 crop. Dataset bases set the paths.
-dataset_type = 'VideoDataset'
+# RobustVideoDataset: a VideoDataset that checks its list before training and
+# survives undecodable videos (docs/data_preparation.md, "Broken videos").
+dataset_type = 'RobustVideoDataset'
 file_client_args = dict(io_backend='disk')
 clip_len, frame_interval = 16, 1  # paper IV-A: "a video clip with 16 frames"
 short_side, crop_size = 128, 112  # paper III-B
@@ -78,6 +80,9 @@ test_dataloader = dict(
     dataset=dict(type=dataset_type, pipeline=test_pipeline, test_mode=True))
 
 val_evaluator = dict(
-    type='AccMetric',
+    type='RobustAccMetric',  # AccMetric that leaves out undecodable videos
     metric_list=('top_k_accuracy', 'mean_class_accuracy'))
 test_evaluator = val_evaluator
+
+# Counts substituted training videos per epoch; stops past 5% (the policy).
+custom_hooks = [dict(type='DecodeFailureHook', max_failure_rate=0.05)]

@@ -1,22 +1,14 @@
-"""Shared pieces of the preparation tools: the error type, atomic writers and
-the parser of VideoDataset annotation files (``path label [label ...]``)."""
+"""Shared pieces of the preparation tools: the error type, atomic writers,
+the reader of the official split files and the split-file writer."""
 import json
 import os
 import os.path as osp
 import tempfile
-from typing import Iterable, Iterator, List, NamedTuple, Sequence, Tuple
+from typing import Iterable, Iterator, List, Sequence, Tuple
 
 
 class PreparationError(ValueError):
     """Bad input to a preparation tool; the message names file, line, value."""
-
-
-class AnnotationLine(NamedTuple):
-    """One parsed annotation line (``lineno`` is 1-based, ``text`` verbatim)."""
-    lineno: int
-    path: str
-    labels: Tuple[int, ...]
-    text: str
 
 
 def write_text_atomic(path: str, text: str) -> None:
@@ -54,13 +46,14 @@ def write_json_atomic(path: str, obj: dict) -> None:
     write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=False) + '\n')
 
 
-def format_entry(path: str, label: int) -> str:
-    """One VideoDataset line; refuses paths VideoDataset would mis-split."""
-    if any(ch.isspace() for ch in path):
+def check_no_whitespace(paths: Sequence[str], where: str) -> None:
+    """VideoDataset splits lines on spaces: refuse paths that contain any."""
+    spaced = [p for p in paths if any(ch.isspace() for ch in p)]
+    if spaced:
         raise PreparationError(
-            f'video path {path!r} contains whitespace: VideoDataset splits '
-            'annotation lines on spaces, rename the file first')
-    return f'{path} {label}'
+            f'{where}: {len(spaced)} video paths contain whitespace, which '
+            f'VideoDataset cannot split, e.g. {spaced[0]!r}. Rename them '
+            '(e.g. spaces to underscores in class folder names) and rerun.')
 
 
 def replace_ext(entries: Sequence[Tuple[str, int]],
@@ -89,7 +82,8 @@ def write_split(out_file: str, entries: Sequence[Tuple[str, int]],
         if not osp.isfile(osp.join(video_root, path))
     ]
     absent = set(missing)
-    kept = [format_entry(p, label) for p, label in entries if p not in absent]
+    kept = [f'{p} {label}' for p, label in entries if p not in absent]
+    check_no_whitespace([p for p, _ in entries if p not in absent], out_file)
     written = write_lines_atomic(out_file, kept)
     missing_file = out_file + '.missing.txt'
     if missing:
@@ -98,6 +92,15 @@ def write_split(out_file: str, entries: Sequence[Tuple[str, int]],
         os.remove(missing_file)  # stale list from an earlier run
     return dict(file=out_file, written=written, missing=len(missing),
                 missing_file=missing_file if missing else None)
+
+
+def describe_split(report: dict) -> str:
+    """One line (two with missing videos) summing up a ``write_split``."""
+    text = f'wrote {report["file"]}: {report["written"]} videos'
+    if report['missing']:
+        text += (f'\n  {report["missing"]} listed videos are not on disk and '
+                 f'were left out; names in {report["missing_file"]}')
+    return text
 
 
 def read_fields(path: str) -> Iterator[Tuple[int, List[str]]]:
@@ -111,38 +114,3 @@ def read_fields(path: str) -> Iterator[Tuple[int, List[str]]]:
         for lineno, text in enumerate(f.read().splitlines(), start=1):
             if text.strip():
                 yield lineno, text.split()
-
-
-def read_annotation(path: str, delimiter: str = None) -> List[AnnotationLine]:
-    """Parse a VideoDataset annotation file, failing on the first bad line.
-
-    Blank lines are skipped. A line is ``path`` (no label, as in inference
-    lists) or ``path label [label ...]`` with integer labels.
-
-    Raises:
-        PreparationError: the file is missing or empty, or a line is bad.
-    """
-    if not osp.isfile(path):
-        raise PreparationError(f'annotation file not found: {path}')
-    with open(path, encoding='utf-8') as f:
-        raw = f.read().splitlines()
-    entries = []
-    for lineno, text in enumerate(raw, start=1):
-        if not text.strip():
-            continue
-        fields = text.strip().split(delimiter)
-        entries.append(
-            AnnotationLine(lineno, fields[0], _labels(path, lineno, fields),
-                           text.strip()))
-    if not entries:
-        raise PreparationError(f'annotation file is empty: {path}')
-    return entries
-
-
-def _labels(path: str, lineno: int, fields: Sequence[str]) -> Tuple[int, ...]:
-    try:
-        return tuple(int(value) for value in fields[1:])
-    except ValueError:
-        raise PreparationError(
-            f'{path}:{lineno}: labels must be integers, got '
-            f'{" ".join(fields[1:])!r}') from None

@@ -10,7 +10,6 @@ import os
 import os.path as osp
 import re
 from typing import Dict, List, Sequence, Tuple
-
 from .annotations import (PreparationError, read_fields, replace_ext,
                           write_lines_atomic, write_split)
 

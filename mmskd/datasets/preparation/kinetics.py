@@ -11,7 +11,6 @@ import csv
 import os
 import os.path as osp
 from typing import Dict, List, Sequence, Tuple
-
 from .annotations import PreparationError, write_lines_atomic, write_split
 
 REQUIRED = ('label', 'youtube_id', 'time_start', 'time_end')
@@ -74,7 +73,7 @@ def prepare_kinetics(csv_files: Dict[str, str], out_dir: str,
                      video_roots: Dict[str, str] = None,
                      prefix: str = 'kinetics400',
                      exts: Sequence[str] = VIDEO_EXTS) -> dict:
-    """Write ``<prefix>_{train,val}_list_videos.txt`` and ``<prefix>_classes.txt``.
+    """Write ``<prefix>_{train,val}_list_videos.txt`` and the class list.
 
     Args:
         csv_files: ``{'train': train.csv, 'val': validate.csv}``; ``train``

@@ -2,11 +2,10 @@
 
 Each video becomes an H.264 mp4 (yuv420p, even dimensions, aspect kept)
 whose keyframe interval is short, so that decord seeks to a random clip
-without decoding long GOPs. Audio is dropped and frames are re-timed at the
-source's average rate: frame count and order, which clip sampling depends
-on, are preserved. Work is resumable and atomic: each output is encoded to
-``<name>.tmp.mp4`` next to its final path and renamed only when complete;
-finished outputs are skipped and stale ``.tmp.mp4`` files deleted on start.
+without decoding long GOPs. Audio is dropped; frames keep their count and
+order (what clip sampling uses), re-timed at the source's average rate.
+Resumable and atomic: each output is encoded to ``<name>.tmp.mp4`` and
+renamed when complete; done outputs are skipped, stale tmp files deleted.
 """
 import multiprocessing
 import os
@@ -15,7 +14,6 @@ from fractions import Fraction
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 import av
-
 from .annotations import PreparationError
 
 VIDEO_EXTS = ('mp4', 'avi', 'webm', 'mkv', 'mov', 'm4v', 'mpg', 'mpeg')
@@ -28,12 +26,12 @@ def scaled_size(width: int, height: int, short_side: int) -> Tuple[int, int]:
     H.264 in yuv420p needs even dimensions, hence rounding to multiples of 2.
     """
     if width <= 0 or height <= 0 or short_side < 2:
-        raise PreparationError(
-            f'cannot scale {width}x{height} to short side {short_side}')
+        raise PreparationError(f'cannot scale {width}x{height} to short '
+                               f'side {short_side}')
     scale = short_side / min(width, height)
 
     def even(value: float) -> int:
-        return max(2, 2 * int(round(value / 2)))
+        return max(2, 2 * int(value / 2 + 0.5))  # round half up
     return even(width * scale), even(height * scale)
 
 
@@ -125,6 +123,9 @@ def resize_tree(src_dir: str, dst_dir: str, short_side: int = 128,
         dict: ``total``, ``skipped`` (already done), ``encoded``,
         ``stale_tmp_removed`` and ``failed`` (list of error strings).
     """
+    if short_side < 2 or keyint < 1:
+        raise PreparationError(f'need short_side >= 2 and keyint >= 1, got '
+                               f'{short_side} and {keyint}')
     jobs = plan(src_dir, dst_dir, exts)
     stale = remove_stale_tmp(dst_dir) if osp.isdir(dst_dir) else 0
     todo = [(s, d, short_side, keyint, 1 if workers > 1 else 0)

@@ -10,7 +10,6 @@ folder part of the path (the file names' own spelling differs for one class,
 import os.path as osp
 import re
 from typing import Dict, List, Sequence, Tuple
-
 from .annotations import (PreparationError, read_fields, replace_ext,
                           write_split)
 
@@ -35,7 +34,8 @@ def read_class_index(path: str) -> List[str]:
     return classes
 
 
-def read_split_list(path: str, classes: Sequence[str]) -> List[Tuple[str, int]]:
+def read_split_list(path: str,
+                    classes: Sequence[str]) -> List[Tuple[str, int]]:
     """``(relative path, 0-based label)`` pairs of a train or test list."""
     index: Dict[str, int] = {name: i for i, name in enumerate(classes)}
     entries = []
@@ -93,14 +93,18 @@ def prepare_ucf101(split_dir: str, out_dir: str, video_root: str = None,
     classes = read_class_index(osp.join(split_dir, 'classInd.txt'))
     report = dict(num_classes=len(classes), splits={})
     for split in splits:
-        lists = {}
-        for phase, name in (('train', 'trainlist'), ('val', 'testlist')):
-            lists[phase] = replace_ext(read_split_list(
-                osp.join(split_dir, f'{name}0{split}.txt'), classes), video_ext)
-        report['splits'][split] = dict(
-            overlapping_groups=overlapping_groups(lists['train'], lists['val']),
-            **{phase: write_split(
-                osp.join(out_dir, f'ucf101_{phase}_split_{split}_videos.txt'),
-                entries, video_root) for phase, entries in lists.items()})
+        lists = {
+            phase: replace_ext(read_split_list(
+                osp.join(split_dir, f'{name}0{split}.txt'), classes),
+                video_ext)
+            for phase, name in (('train', 'trainlist'), ('val', 'testlist'))
+        }
+        result = dict(overlapping_groups=overlapping_groups(
+            lists['train'], lists['val']))
+        for phase, entries in lists.items():
+            name = f'ucf101_{phase}_split_{split}_videos.txt'
+            result[phase] = write_split(
+                osp.join(out_dir, name), entries, video_root)
+        report['splits'][split] = result
     return report
 

@@ -1,0 +1,136 @@
+"""Decode-check every video of an annotation file and write a cleaned copy.
+
+Each listed video is decoded frame by frame with decord (what ``DecordInit``
+trains with) or, where decord is not installed, PyAV. Statuses: ``ok``;
+``missing`` (no such file), ``empty`` (0 bytes or 0 frames) and
+``unreadable`` (the decoder fails) are removed from the cleaned file;
+``too_short`` (fewer than ``clip_len * frame_interval`` frames) is only a
+warning, since ``SampleFrames`` loop-pads short videos, and is removed with
+``drop_short=True``.
+"""
+import multiprocessing
+import os.path as osp
+from typing import Callable, Optional, Tuple
+
+import av
+from .annotations import (PreparationError, write_json_atomic,
+                          write_lines_atomic)
+from .validate import read_annotation
+
+try:
+    import decord
+except ImportError:  # decord has no wheels off Linux x86_64
+    decord = None
+
+STATUSES = ('ok', 'too_short', 'empty', 'unreadable', 'missing')
+_CHUNK = 32  # frames per decord batch: bounded memory for long videos
+
+
+def count_frames(path: str, backend: str) -> int:
+    """Decode every frame of ``path`` with ``backend``; the frame count."""
+    if backend == 'decord':
+        reader = decord.VideoReader(path, num_threads=1)
+        total = len(reader)
+        for start in range(0, total, _CHUNK):
+            reader.get_batch(list(range(start, min(total, start + _CHUNK))))
+        return total
+    with av.open(path) as container:
+        return sum(1 for _ in container.decode(video=0))
+
+
+def check_video(path: str, min_frames: int,
+                backend: str = 'auto') -> Tuple[str, int, Optional[str]]:
+    """``(status, frames, error)`` of one video; see the module docstring."""
+    if not osp.isfile(path):
+        return 'missing', 0, f'no such file: {path}'
+    if osp.getsize(path) == 0:
+        return 'empty', 0, 'file has 0 bytes'
+    if backend == 'auto':
+        backend = 'decord' if decord is not None else 'pyav'
+    try:
+        frames = count_frames(path, backend)
+    except Exception as err:  # any decoder error means "unreadable"
+        return 'unreadable', 0, _diagnose(path, backend, err)
+    if frames == 0:
+        return 'empty', 0, 'no decodable frames'
+    if frames < min_frames:
+        return 'too_short', frames, f'{frames} < {min_frames} frames'
+    return 'ok', frames, None
+
+
+def _diagnose(path: str, backend: str, err: Exception) -> str:
+    """The error, plus whether PyAV can read what decord could not."""
+    message = f'{backend}: {type(err).__name__}: {str(err)[:200]}'
+    if backend != 'decord':
+        return message
+    try:
+        frames = count_frames(path, 'pyav')
+    except Exception:
+        return message + '; PyAV cannot decode it either'
+    return (message + f'; PyAV decodes {frames} frames: re-encode it with '
+            'tools/data/resize_videos.py or train with PyAVInit/PyAVDecode')
+
+
+def _job(args: tuple) -> Tuple[str, int, Optional[str]]:
+    return check_video(*args)
+
+
+def check_annotation(ann_file: str, data_root: str, clip_len: int = 16,
+                     frame_interval: int = 1, workers: int = 1,
+                     drop_short: bool = False, clean_file: str = None,
+                     report_file: str = None, backend: str = 'auto',
+                     progress: Callable[[int, int], None] = None) -> dict:
+    """Check all videos of ``ann_file``; write the cleaned list and report.
+
+    Defaults: ``<ann>.clean.txt`` and ``<ann>.check.json`` (stem of
+    ``ann_file`` without ``.txt``). Both are written atomically. Kept lines
+    are copied verbatim, in their original order.
+
+    Returns:
+        dict: The report that is written as JSON.
+    """
+    if backend not in ('auto', 'decord', 'pyav') or (backend == 'decord'
+                                                     and decord is None):
+        raise PreparationError(
+            f'backend {backend!r} is not available: use auto, pyav or decord '
+            '(decord needs the decord package)')
+    stem = ann_file[:-4] if ann_file.endswith('.txt') else ann_file
+    clean_file = clean_file or stem + '.clean.txt'
+    report_file = report_file or stem + '.check.json'
+    entries = read_annotation(ann_file)
+    min_frames = clip_len * frame_interval
+    jobs = [(osp.join(data_root, e.path), min_frames, backend)
+            for e in entries]
+    results = _run(jobs, workers, progress)
+    removed = {'missing', 'empty', 'unreadable'} | (
+        {'too_short'} if drop_short else set())
+    kept = [e.text for e, r in zip(entries, results) if r[0] not in removed]
+    report = dict(
+        ann_file=ann_file, data_root=data_root, min_frames=min_frames,
+        drop_short=drop_short, total=len(entries),
+        counts={s: sum(r[0] == s for r in results) for s in STATUSES},
+        kept=len(kept), removed=len(entries) - len(kept),
+        clean_file=clean_file, report_file=report_file,
+        problems=[dict(line=e.lineno, path=e.path, status=r[0], frames=r[1],
+                       error=r[2], removed=r[0] in removed)
+                  for e, r in zip(entries, results) if r[0] != 'ok'])
+    write_lines_atomic(clean_file, kept)
+    write_json_atomic(report_file, report)
+    return report
+
+
+def _run(jobs: list, workers: int, progress: Optional[Callable]) -> list:
+    """Results in job order, from ``workers`` processes."""
+    results = []
+    pool = multiprocessing.Pool(min(workers, len(jobs))) \
+        if workers > 1 and len(jobs) > 1 else None
+    try:
+        found = pool.imap(_job, jobs, chunksize=4) if pool else map(_job, jobs)
+        for done, result in enumerate(found, start=1):
+            results.append(result)
+            if progress is not None:
+                progress(done, len(jobs))
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return results

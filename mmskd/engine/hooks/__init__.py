@@ -1,0 +1,3 @@
+from .decode_failure_hook import DecodeFailureHook
+
+__all__ = ['DecodeFailureHook']
