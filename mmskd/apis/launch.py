@@ -153,7 +153,10 @@ def set_test_clips(cfg: Config, num_clips: int) -> None:
 
 def train_main(argv: Optional[List[str]] = None):
     from mmengine.runner import Runner
+
+    from mmskd.engine.cpu_dist import setup_cpu_distributed
     cfg = build_train_cfg(parse_train_args(argv))
+    setup_cpu_distributed(cfg)  # acts only for --launcher pytorch sans CUDA
     runner = Runner.from_cfg(cfg)
     runner.train()
     return runner
@@ -161,8 +164,11 @@ def train_main(argv: Optional[List[str]] = None):
 
 def test_main(argv: Optional[List[str]] = None) -> dict:
     from mmengine.runner import Runner
+
+    from mmskd.engine.cpu_dist import setup_cpu_distributed
     args = parse_test_args(argv)
     cfg = build_test_cfg(args)
+    setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     if args.out_metrics and runner.rank == 0:

@@ -1,0 +1,160 @@
+"""Recognise the action in video files with a trained checkpoint.
+
+One path for SKD-SRL configs (``SKDSRLRecognizer3D``: ``predict`` is
+inherited, the Siamese head is simply not called), exported plain configs and
+baselines. Scores follow the config's test protocol, i.e. the
+``test_dataloader.dataset.pipeline`` (e.g. 10 clips, centre crop) with the
+head's ``average_clips`` over the clips, as ``tools/test.py`` does.
+"""
+import os.path as osp
+from typing import Dict, List, Optional, Tuple, Union
+
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.registry import init_default_scope
+from mmengine.runner.checkpoint import _load_checkpoint
+from torch import nn
+
+MAX_KEYS_SHOWN = 8
+
+
+class VideoReadError(RuntimeError):
+    """A video file that is missing or cannot be decoded."""
+
+
+class CheckpointMismatchError(ValueError):
+    """A checkpoint whose tensors do not fit the config's model."""
+
+
+def init_model(config: Union[str, Config],
+               checkpoint: str,
+               device: str = 'cpu') -> nn.Module:
+    """Build the config's model and load ``checkpoint`` strictly.
+
+    Unlike mmengine's ``load_checkpoint`` (which only warns), any missing,
+    unexpected or mis-shaped key raises :class:`CheckpointMismatchError`
+    naming them. ``model.cfg`` is set, so MMAction2's
+    ``inference_recognizer`` accepts the returned model too.
+
+    Args:
+        config (str | Config): The config file (or object) to build from.
+        checkpoint (str): A ``.pth`` file, with or without ``state_dict``.
+        device (str): Where the model goes. Defaults to ``'cpu'``.
+
+    Returns:
+        nn.Module: The recognizer, in eval mode.
+    """
+    cfg = Config.fromfile(config) if isinstance(config, str) else config
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    model = MODELS.build(cfg.model)
+    state = load_state_dict(checkpoint)
+    check_state_dict(model, state, checkpoint)
+    model.load_state_dict(state, strict=True)
+    model.cfg = cfg
+    return model.to(device).eval()
+
+
+def load_state_dict(checkpoint: str) -> Dict:
+    """The weights of a checkpoint file (or URL), without a DDP prefix."""
+    # 'silent' drops mmengine's "Loads checkpoint by ..." line, which would
+    # land among the tool's results on stdout.
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu', logger='silent')
+    state = ckpt.get('state_dict', ckpt)
+    # DistributedDataParallel checkpoints prefix every key with "module."
+    return {
+        k[len('module.'):] if k.startswith('module.') else k: v
+        for k, v in state.items()
+    }
+
+
+def check_state_dict(model: nn.Module, state: Dict, name: str) -> None:
+    """Raise :class:`CheckpointMismatchError` unless keys and shapes match."""
+    own = model.state_dict()
+    missing = sorted(set(own) - set(state))
+    unexpected = sorted(set(state) - set(own))
+    shapes = sorted(
+        k for k in set(own) & set(state)
+        if tuple(own[k].shape) != tuple(state[k].shape))
+    if not (missing or unexpected or shapes):
+        return
+    lines = [
+        f'checkpoint {name} does not match the config\'s '
+        f'{type(model).__name__}:'
+    ]
+    for title, keys in (('missing', missing), ('unexpected', unexpected),
+                        ('shape mismatch', shapes)):
+        if keys:
+            shown = ', '.join(keys[:MAX_KEYS_SHOWN])
+            more = len(keys) - MAX_KEYS_SHOWN
+            lines.append(f'  {title} keys ({len(keys)}): {shown}' +
+                         (f' ... and {more} more' if more > 0 else ''))
+    if any(k.startswith('siamese_head.') for k in unexpected):
+        lines.append('  (an SKD-SRL checkpoint: use its SKD-SRL config, or '
+                     'export it with tools/export_plain_recognizer.py)')
+    raise CheckpointMismatchError('\n'.join(lines))
+
+
+def inference_pipeline(cfg: Config) -> Compose:
+    """The config's test pipeline, fed with a bare video file name."""
+    steps = cfg.test_dataloader.dataset.pipeline
+    if not any(s['type'].endswith('Init') for s in steps):
+        raise ValueError('inference needs a video test pipeline (a *Init '
+                         f'step); got {[s["type"] for s in steps]}')
+    return Compose(steps)
+
+
+def describe_protocol(model: nn.Module) -> Dict:
+    """What the scores mean: clips, crop and clip averaging of the config."""
+    steps = model.cfg.test_dataloader.dataset.pipeline
+    sampler = next(s for s in steps if 'SampleFrames' in s['type'])
+    crops = [s for s in steps if 'Crop' in s['type']]
+    return dict(
+        num_clips=sampler.get('num_clips', 1),
+        clip_len=sampler.get('clip_len'),
+        frame_interval=sampler.get('frame_interval', 1),
+        crop=(f'{crops[0]["type"]} {crops[0].get("crop_size")}'
+              if crops else None),
+        average_clips=getattr(model.cls_head, 'average_clips', None))
+
+
+def recognize(model: nn.Module,
+              video: str,
+              pipeline: Optional[Compose] = None) -> torch.Tensor:
+    """Class scores of one video, shape ``[num_classes]``.
+
+    Raises:
+        VideoReadError: ``video`` is missing or cannot be decoded.
+    """
+    pipeline = pipeline or inference_pipeline(model.cfg)
+    if not osp.isfile(video):
+        raise VideoReadError(f'video not found: {video}')
+    data = dict(filename=video, label=-1, start_index=0, modality='RGB')
+    try:
+        data = pipeline(data)
+    except Exception as err:  # decord/PyAV raise their own error types
+        raise VideoReadError(f'cannot read video {video}: '
+                             f'{type(err).__name__}: {err}') from err
+    with torch.no_grad():
+        result = model.test_step(pseudo_collate([data]))[0]
+    return result.pred_scores.item.cpu()
+
+
+def load_label_map(path: str, num_classes: int) -> List[str]:
+    """Class names, one a line (line i = label i), checked against K."""
+    with open(path) as f:
+        names = [line.strip() for line in f if line.strip()]
+    if len(names) != num_classes:
+        raise ValueError(f'label map {path} has {len(names)} names but the '
+                         f'model has {num_classes} classes')
+    return names
+
+
+def top_k(scores: torch.Tensor,
+          labels: Optional[List[str]] = None,
+          k: int = 5) -> List[Tuple[int, str, float]]:
+    """The ``k`` best ``(index, name, score)``, best first."""
+    values, indices = scores.topk(min(k, scores.numel()))
+    return [(int(i), labels[i] if labels else str(int(i)), float(v))
+            for v, i in zip(values, indices)]

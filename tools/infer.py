@@ -1,0 +1,185 @@
+"""Top-k action classes of video files, scored with the config's test protocol.
+
+    python tools/infer.py VIDEO [VIDEO ...] CONFIG CHECKPOINT \\
+        [--label-map classes.txt] [--top-k 5] [--out-dir DIR] [--device cpu]
+
+The last two positional arguments are the config (a .py file) and the
+checkpoint (a .pth file, or a work dir: its best_*.pth, else the latest);
+every one before them is a video. Options may come anywhere. Works with
+SKD-SRL configs, exported plain configs (the .py written beside the exported
+.pth) and baseline configs. ``--out-dir`` also writes, per video,
+``NAME.json`` (top-k, checkpoint, config, protocol) and ``NAME_pred.mp4``
+(the video, upscaled if tiny, with the top prediction drawn on every frame).
+Exit status 1 if any video failed; the others are still scored.
+"""
+import argparse
+import json
+import math
+import os
+import os.path as osp
+import sys
+from fractions import Fraction
+from typing import Dict, List, Optional
+
+import av
+import cv2
+import numpy as np
+
+import mmskd  # noqa: F401  (registers SKDSRLRecognizer3D, fixes torch.load)
+from mmskd.apis.inference import (CheckpointMismatchError, VideoReadError,
+                                  describe_protocol, inference_pipeline,
+                                  init_model, load_label_map, recognize, top_k)
+from mmskd.apis.launch import find_checkpoint
+
+MIN_SHORT_SIDE = 256  # upscale tiny clips (e.g. 64x64) so the text is legible
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        'inputs', nargs='+', metavar='VIDEO [VIDEO ...] CONFIG CHECKPOINT')
+    parser.add_argument('--label-map', help='class names, one a line')
+    parser.add_argument('--top-k', type=int, default=5)
+    parser.add_argument('--out-dir', help='write NAME.json + NAME_pred.mp4')
+    parser.add_argument('--device', default='cpu')
+    args = parser.parse_intermixed_args(argv)
+    if len(args.inputs) < 3:
+        parser.error('expected VIDEO [VIDEO ...] CONFIG CHECKPOINT, got '
+                     f'{len(args.inputs)} positional argument(s)')
+    *args.videos, args.config, args.checkpoint = args.inputs
+    if not args.config.endswith('.py'):
+        parser.error('the second-to-last positional argument is the config '
+                     f'and must be a .py file, got {args.config}')
+    if args.top_k < 1:
+        parser.error(f'--top-k must be >= 1, got {args.top_k}')
+    return args
+
+
+def draw_label(frame: np.ndarray, text: str) -> np.ndarray:
+    """``text`` in white on a black band, top left; upscales tiny frames."""
+    h, w = frame.shape[:2]
+    scale = max(1, math.ceil(MIN_SHORT_SIDE / min(h, w)))
+    out = cv2.resize(
+        frame, (w * scale, h * scale), interpolation=cv2.INTER_NEAREST)
+    out = out[:out.shape[0] // 2 * 2, :out.shape[1] // 2 * 2]  # yuv420p: even
+    pad, font_scale = 6, out.shape[1] / 400
+    thickness = max(1, round(font_scale * 2))
+    (tw, th), base = cv2.getTextSize(text, FONT, font_scale, thickness)
+    if tw > out.shape[1] - 2 * pad:  # shrink long labels to fit the width
+        font_scale *= (out.shape[1] - 2 * pad) / tw
+        (tw, th), base = cv2.getTextSize(text, FONT, font_scale, thickness)
+    cv2.rectangle(
+        out, (0, 0), (tw + 2 * pad, th + base + 2 * pad), (0, 0, 0),
+        thickness=-1)
+    cv2.putText(out, text, (pad, pad + th), FONT, font_scale, (255, 255, 255),
+                thickness, cv2.LINE_AA)
+    return out
+
+
+def write_annotated_video(src: str, dst: str, text: str) -> None:
+    """Re-encode ``src`` as H.264 ``dst`` with ``text`` on every frame."""
+    tmp = f'{dst}.tmp.mp4'
+    try:
+        with av.open(src) as inp, av.open(tmp, 'w', format='mp4') as out:
+            vin = inp.streams.video[0]
+            vout = None
+            for frame in inp.decode(vin):
+                img = draw_label(frame.to_ndarray(format='rgb24'), text)
+                if vout is None:
+                    vout = out.add_stream(
+                        'libx264', rate=vin.average_rate or Fraction(25))
+                    vout.height, vout.width = img.shape[:2]
+                    vout.pix_fmt, vout.options = 'yuv420p', {'crf': '18'}
+                out.mux(
+                    vout.encode(
+                        av.VideoFrame.from_ndarray(img, format='rgb24')))
+            out.mux(vout.encode())  # flush the encoder
+        os.replace(tmp, dst)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+def write_outputs(out_dir: str, name: str, record: Dict) -> None:
+    """``NAME.json`` and ``NAME_pred.mp4``, both written atomically."""
+    best = record['top_k'][0]
+    video_out = osp.join(out_dir, f'{name}_pred.mp4')
+    write_annotated_video(record['video'], video_out,
+                          f'{best["label"]} {best["score"]:.2f}')
+    record = dict(record, annotated_video=osp.basename(video_out))
+    path = osp.join(out_dir, f'{name}.json')
+    with open(f'{path}.tmp', 'w') as f:
+        json.dump(record, f, indent=2)
+    os.replace(f'{path}.tmp', path)
+
+
+def load(args: argparse.Namespace) -> Dict:
+    """Model, label names and checkpoint path; raises the clear errors."""
+    checkpoint = find_checkpoint(args.checkpoint)
+    model = init_model(args.config, checkpoint, args.device)
+    labels = (
+        load_label_map(args.label_map, model.cls_head.num_classes)
+        if args.label_map else None)
+    return dict(model=model, labels=labels, checkpoint=checkpoint)
+
+
+def infer_one(args: argparse.Namespace, video: str, ctx: Dict) -> None:
+    """Score one video, print its top-k and write its outputs."""
+    scores = recognize(ctx['model'], video, ctx['pipeline'])
+    best = top_k(scores, ctx['labels'], args.top_k)
+    print(video)
+    for rank, (index, label, score) in enumerate(best, 1):
+        print(f'  {rank}. {label:<24s} {score:.4f}  (class {index})')
+    if args.out_dir:
+        name = _unique(osp.splitext(osp.basename(video))[0], ctx['names'])
+        write_outputs(
+            args.out_dir, name,
+            dict(
+                video=osp.abspath(video),
+                config=osp.abspath(args.config),
+                checkpoint=osp.abspath(ctx['checkpoint']),
+                protocol=ctx['protocol'],
+                top_k=[
+                    dict(index=i, label=lab, score=s) for i, lab, s in best
+                ]))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    try:
+        ctx = load(args)
+    except (CheckpointMismatchError, FileNotFoundError, ValueError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 1
+    ctx.update(
+        pipeline=inference_pipeline(ctx['model'].cfg),
+        protocol=describe_protocol(ctx['model']),
+        names=set())
+    if args.out_dir:
+        os.makedirs(args.out_dir, exist_ok=True)
+    print(f'protocol: {json.dumps(ctx["protocol"])}')
+    failed = 0
+    for video in args.videos:
+        try:
+            infer_one(args, video, ctx)
+        except VideoReadError as err:  # report it, score the other videos
+            print(f'error: {err}', file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _unique(name: str, used: set) -> str:
+    """``name``, or ``name_2``, ``name_3``... if another video had it."""
+    candidate, n = name, 1
+    while candidate in used:
+        n += 1
+        candidate = f'{name}_{n}'
+    used.add(candidate)
+    return candidate
+
+
+if __name__ == '__main__':
+    sys.exit(main())
