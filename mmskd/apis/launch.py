@@ -141,6 +141,11 @@ def set_test_clips(cfg: Config, num_clips: int) -> None:
     """
     if num_clips < 1:
         raise ValueError(f'--num-clips must be >= 1, got {num_clips}')
+    _test_sampler(cfg)['num_clips'] = num_clips
+
+
+def _test_sampler(cfg: Config) -> dict:
+    """The one frame-sampling step of the test pipeline."""
     pipeline = cfg.test_dataloader.dataset.pipeline
     samplers = [s for s in pipeline if 'SampleFrames' in s['type']]
     if len(samplers) != 1:
@@ -148,7 +153,7 @@ def set_test_clips(cfg: Config, num_clips: int) -> None:
             'expected exactly one *SampleFrames step in '
             f'test_dataloader.dataset.pipeline, found {len(samplers)}: '
             f'{[s["type"] for s in pipeline]}')
-    samplers[0]['num_clips'] = num_clips
+    return samplers[0]
 
 
 def train_main(argv: Optional[List[str]] = None):
@@ -174,6 +179,7 @@ def test_main(argv: Optional[List[str]] = None) -> dict:
     if args.out_metrics and runner.rank == 0:
         metrics = {k: float(v) for k, v in metrics.items()}
         metrics['checkpoint'] = cfg.load_from
+        metrics['num_clips'] = _test_sampler(cfg).get('num_clips', 1)
         _write_json_atomic(args.out_metrics, metrics)
     return metrics
 

@@ -1,3 +1,3 @@
-from .hooks import DecodeFailureHook
+from .hooks import DecodeFailureHook, SelfKDHook
 
-__all__ = ['DecodeFailureHook']
+__all__ = ['DecodeFailureHook', 'SelfKDHook']

@@ -41,7 +41,7 @@ def test_config_parses_and_builds(path):
     assert n_cls == expected
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[loader].dataset.get('num_classes', n_cls) == n_cls
-    is_skd = path.parent.name == 'skd_srl'
+    is_skd = path.parent.name == 'skd_srl' or '_skd_srl' in path.stem
     assert (type(model).__name__ == 'SKDSRLRecognizer3D') == is_skd
     train_types = [s['type'] for s in cfg.train_dataloader.dataset.pipeline]
     assert ('TwoViewSample' in train_types) == is_skd

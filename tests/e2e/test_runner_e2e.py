@@ -78,7 +78,11 @@ def test_train_val_test_resume_on_generated_videos(kind, tiny_synthetic,
     _tool('test.py', DEMO[kind], work, '--work-dir', work, '--out-metrics',
           metrics, '--cfg-options', *opts)
     result = json.loads(metrics.read_text())
-    assert set(result) == {'acc/top1', 'acc/top5', 'acc/mean1', 'checkpoint'}
+    assert set(result) == {
+        'acc/top1', 'acc/top5', 'acc/mean1', 'acc/decode_failed', 'checkpoint',
+        'num_clips'
+    }
+    assert result['num_clips'] == 10 and result['acc/decode_failed'] == 0
     assert 0.0 <= result['acc/top1'] <= result['acc/top5'] <= 1.0
 
 

@@ -19,6 +19,11 @@ view_pipeline = train_pipeline[1:5] + [
     dict(type='SKDClipAugment', p=0.5),
     dict(type='FormatShape', input_format='NCTHW')
 ]
+# "Baseline + data augment" (Table II): one view through the same view
+# pipeline (resize, random crop, section 2 augmentations).
+aug_train_pipeline = [train_pipeline[0]] + view_pipeline + [
+    train_pipeline[-1]
+]
 two_view_train_pipeline = [
     dict(type='DecordInit'),
     dict(type='TwoViewSample', view_pipeline=view_pipeline, num_views=2),

@@ -28,6 +28,11 @@ view_pipeline = [
     dict(type='SKDClipAugment', p=0.5),  # flip, split, contrast, ... hue
     dict(type='FormatShape', input_format='NCTHW')
 ]
+# "Baseline + data augment" (Table II): one view through the same view
+# pipeline (resize, random crop, section 2 augmentations).
+aug_train_pipeline = [train_pipeline[0]] + view_pipeline + [
+    train_pipeline[-1]
+]
 two_view_train_pipeline = [
     dict(type='DecordInit', **file_client_args),
     dict(type='TwoViewSample', view_pipeline=view_pipeline, num_views=2),

@@ -31,10 +31,13 @@ class SelfKDHook(Hook):
     restored on resume.
 
     Note:
-        MMEngine saves the epoch checkpoint *before* that epoch's
-        validation, so resuming from ``epoch_N.pth`` restores the teacher
-        as it was before epoch N's validation (as for ``CheckpointHook``'s
-        own best score). ``best_*.pth`` holds the updated teacher.
+        The teacher changes only when validation improves, and this hook
+        runs before the checkpoint hook, so any checkpoint written after a
+        validation holds the teacher that validation chose. MMEngine's
+        ``CheckpointHook`` writes ``epoch_N.pth`` before validating epoch N
+        but writes it again after a new best ``save_best`` score: with
+        ``save_best`` on the same metric (the default runtime), or with
+        ``ResumableCheckpointHook``, resuming restores the teacher exactly.
 
     Args:
         monitor (str): Validation metric to maximise. Defaults to
@@ -56,7 +59,8 @@ class SelfKDHook(Hook):
                              'val_cfg, val_evaluator): the teacher is the '
                              'best model on it')
 
-    def after_val_epoch(self, runner,
+    def after_val_epoch(self,
+                        runner,
                         metrics: Optional[Dict[str, float]] = None) -> None:
         if not metrics or self.monitor not in metrics:
             raise KeyError(f'SelfKDHook monitors {self.monitor!r}, but '

@@ -1,0 +1,17 @@
+# Table II "KD" on the synthetic demo: R3D-18 student, CE + alpha * KL from a
+# frozen R3D-50 teacher (train r50_synthetic_demo_kd_teacher.py first).
+_base_ = [
+    '../_base_/models/kd_r3d18_r3d50.py',
+    '../_base_/datasets/synthetic_demo.py', '../_base_/schedules/demo_cpu.py',
+    '../_base_/default_runtime.py'
+]
+method_name = 'KD'  # Table II row
+teacher_name = 'R3D-50'
+model = dict(
+    cls_head=dict(num_classes=8),
+    teacher=dict(cls_head=dict(num_classes=8)),
+    # A checkpoint file, or a work dir (its best_*.pth, else the latest).
+    teacher_ckpt='work_dirs/r50_synthetic_demo_kd_teacher')
+default_hooks = dict(logger=dict(interval=5))
+# Single view with the section 2 augmentations (paper III-B).
+train_dataloader = dict(dataset=dict(pipeline=_base_.aug_train_pipeline))
