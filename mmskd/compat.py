@@ -97,7 +97,31 @@ def allow_mmaction_scope_configs() -> None:
     mm_config._get_external_cfg_path = _get_external_cfg_path
 
 
+def allow_bf16_head_accuracy() -> None:
+    """Fix: bf16 AMP training with mmaction2 heads.
+
+    ``BaseHead.loss_by_feat`` computes the logged top-k accuracy with
+    ``cls_scores.detach().cpu().numpy()``; numpy has no bfloat16, so every
+    training step under ``AmpOptimWrapper(dtype='bfloat16')`` raises. Scores
+    in bf16 are cast to float32 first (the loss is then computed in float32,
+    as autocast does for cross-entropy anyway).
+    """
+    from mmaction.models.heads.base import BaseHead
+    original = BaseHead.loss_by_feat
+    if getattr(original, '_mmskd_fixed', False):
+        return
+
+    def loss_by_feat(self, cls_scores, data_samples):
+        if cls_scores.dtype == torch.bfloat16:
+            cls_scores = cls_scores.float()
+        return original(self, cls_scores, data_samples)
+
+    loss_by_feat._mmskd_fixed = True
+    BaseHead.loss_by_feat = loss_by_feat
+
+
 def apply_all() -> None:
     check_mmcv_version()
     allow_mmengine_checkpoints()
     allow_mmaction_scope_configs()
+    allow_bf16_head_accuracy()

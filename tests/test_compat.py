@@ -104,3 +104,19 @@ def test_scope_fix_is_idempotent():
     before = mm_config._get_external_cfg_path
     compat.allow_mmaction_scope_configs()
     assert mm_config._get_external_cfg_path is before
+
+
+def test_head_loss_accepts_bf16_scores():
+    """mmaction's head logs accuracy through numpy, which has no bfloat16."""
+    from mmaction.registry import MODELS
+    from mmaction.structures import ActionDataSample
+    head = MODELS.build(dict(type='I3DHead', num_classes=5, in_channels=8))
+    scores = torch.tensor([[4.0, 0, 0, 0, 0], [0, 0, 3.0, 0, 0]],
+                          dtype=torch.bfloat16)
+    samples = [ActionDataSample().set_gt_labels(y) for y in (0, 1)]
+    losses = head.loss_by_feat(scores, samples)
+    assert losses['top1_acc'].item() == pytest.approx(0.5)
+    expected = torch.nn.functional.cross_entropy(scores.float(),
+                                                 torch.tensor([0, 1]))
+    assert losses['loss_cls'].item() == pytest.approx(expected.item(),
+                                                      rel=1e-6)
