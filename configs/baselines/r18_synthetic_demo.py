@@ -5,5 +5,5 @@ _base_ = [
     '../_base_/datasets/synthetic_demo.py',
     '../_base_/schedules/demo_cpu.py', '../_base_/default_runtime.py'
 ]
-model = dict(cls_head=dict(num_classes=8))
+model = dict(cls_head=dict(num_classes=10))
 default_hooks = dict(logger=dict(interval=5))

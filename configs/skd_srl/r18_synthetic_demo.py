@@ -4,7 +4,7 @@ _base_ = [
     '../_base_/datasets/synthetic_demo.py',
     '../_base_/schedules/demo_cpu.py', '../_base_/default_runtime.py'
 ]
-model = dict(cls_head=dict(num_classes=8))
+model = dict(cls_head=dict(num_classes=10))
 train_dataloader = dict(
     batch_size=8,  # 8 videos = 16 clips per step, two views each
     dataset=dict(pipeline=_base_.two_view_train_pipeline))

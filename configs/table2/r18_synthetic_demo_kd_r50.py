@@ -8,8 +8,8 @@ _base_ = [
 method_name = 'KD'  # Table II row
 teacher_name = 'R3D-50'
 model = dict(
-    cls_head=dict(num_classes=8),
-    teacher=dict(cls_head=dict(num_classes=8)),
+    cls_head=dict(num_classes=10),
+    teacher=dict(cls_head=dict(num_classes=10)),
     # A checkpoint file, or a work dir (its best_*.pth, else the latest).
     teacher_ckpt='work_dirs/r50_synthetic_demo_kd_teacher')
 default_hooks = dict(logger=dict(interval=5))

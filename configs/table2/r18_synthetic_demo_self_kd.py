@@ -11,7 +11,7 @@ teacher_name = 'itself'
 custom_hooks = _base_.custom_hooks + [
     dict(type='SelfKDHook', monitor='acc/top1')
 ]
-model = dict(cls_head=dict(num_classes=8))
+model = dict(cls_head=dict(num_classes=10))
 default_hooks = dict(logger=dict(interval=5))
 # Single view with the section 2 augmentations (paper III-B).
 train_dataloader = dict(dataset=dict(pipeline=_base_.aug_train_pipeline))

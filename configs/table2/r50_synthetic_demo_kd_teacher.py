@@ -8,7 +8,7 @@ _base_ = [
 ]
 method_name = 'KD teacher (R3D-50 + data augment)'
 teacher_name = 'None'
-model = dict(cls_head=dict(num_classes=8))
+model = dict(cls_head=dict(num_classes=10))
 default_hooks = dict(logger=dict(interval=5))
 # Single view with the section 2 augmentations (paper III-B).
 train_dataloader = dict(dataset=dict(pipeline=_base_.aug_train_pipeline))

@@ -37,7 +37,7 @@ def test_config_parses_and_builds(path):
     model = MODELS.build(cfg.model)
     n_cls = model.cls_head.num_classes
     expected = dict(ucf101=101, hmdb51=51, k400=400,
-                    synthetic_demo=8)[match.group(2)]
+                    synthetic_demo=10)[match.group(2)]
     assert n_cls == expected
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[loader].dataset.get('num_classes', n_cls) == n_cls

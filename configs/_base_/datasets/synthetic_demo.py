@@ -50,6 +50,7 @@ train_dataloader = dict(
     num_workers=2,
     pin_memory=False,
     dataset=dict(
+        num_classes=10,  # tools/data/synthetic/generate.py's 10 classes
         ann_file=data_root + 'train.txt',
         data_prefix=dict(video=data_root),
         pipeline=train_pipeline))
@@ -58,6 +59,7 @@ val_dataloader = dict(
     num_workers=2,
     pin_memory=False,
     dataset=dict(
+        num_classes=10,
         ann_file=data_root + 'val.txt',
         data_prefix=dict(video=data_root),
         pipeline=val_pipeline))
@@ -66,6 +68,7 @@ test_dataloader = dict(
     num_workers=2,
     pin_memory=False,
     dataset=dict(
+        num_classes=10,
         ann_file=data_root + 'test.txt',
         data_prefix=dict(video=data_root),
         pipeline=test_pipeline))
