@@ -10,11 +10,14 @@ from typing import Callable, Dict, List
 import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
+from mmengine.registry import DefaultScope, init_default_scope
 
 
 def build_pair(depth: int = 18, num_classes: int = 101,
                view_forward: str = 'batched') -> Dict:
     """An SKD-SRL recognizer and a plain Recognizer3D with the same encoder."""
+    if DefaultScope.get_current_instance() is None:
+        init_default_scope('mmaction')  # outside a Runner nobody set it
     channels = 512 if depth < 50 else 2048
     backbone = dict(type='ResNet3dHara', depth=depth)
     head = dict(type='I3DHead', num_classes=num_classes,
