@@ -125,3 +125,5 @@ def apply_all() -> None:
     allow_mmengine_checkpoints()
     allow_mmaction_scope_configs()
     allow_bf16_head_accuracy()
+    from .engine.checkpoint import apply as atomic_checkpoints
+    atomic_checkpoints()  # crash-safe writes, resume skips torn files

@@ -9,13 +9,24 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(
-        type='CheckpointHook',
+        # mmengine's CheckpointHook, but saved after validation so that the
+        # plateau scheduler's step is in it (exact resume, docs/reliability.md)
+        type='ResumableCheckpointHook',
         interval=1,
         max_keep_ckpts=3,
         save_best='acc/top1',  # keeps best_acc_top1_epoch_N.pth
         rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
+
+custom_hooks = [
+    # Substituted (undecodable) training videos per epoch; stop past 5%.
+    dict(type='DecodeFailureHook', max_failure_rate=0.05),
+    # Python/numpy/torch RNG states in checkpoints: --resume is exact.
+    dict(type='RandomStateHook'),
+    # Stop at the first NaN/inf loss, naming the iteration and the term.
+    dict(type='NonFiniteLossHook'),
+]
 
 env_cfg = dict(
     cudnn_benchmark=False,

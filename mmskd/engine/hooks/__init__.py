@@ -1,4 +1,10 @@
 from .decode_failure_hook import DecodeFailureHook
+from .nonfinite_hook import NonFiniteLossHook
+from .resumable_checkpoint_hook import ResumableCheckpointHook
+from .rng_state_hook import RandomStateHook
 from .self_kd_hook import SelfKDHook
 
-__all__ = ['DecodeFailureHook', 'SelfKDHook']
+__all__ = [
+    'DecodeFailureHook', 'NonFiniteLossHook', 'RandomStateHook',
+    'ResumableCheckpointHook', 'SelfKDHook'
+]

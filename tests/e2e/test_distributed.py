@@ -1,0 +1,91 @@
+"""2-process CPU torchrun (gloo) equals 1 process with the same global batch
+(docs/reliability.md, section 3).
+
+The model is R3D-18 (``base_channels=4``) with GroupNorm instead of
+BatchNorm: per-rank BatchNorm statistics differ from whole-batch ones by
+design, and torch's SyncBatchNorm is GPU-only. The train pipeline is the
+deterministic val one (centre clip, centre crop), because each rank draws
+its own augmentation stream. So what is compared is the optimisation:
+sampler sharding, DDP gradient averaging, checkpointing, val collection.
+"""
+import pickle
+import socket
+import sys
+
+import pytest
+import torch
+
+from helpers.children import differing_tensors, scalars
+from helpers.tiny_run import child_env, run_tool, tiny_config, train_cmd
+from helpers.videos import make_video_set
+
+EPOCHS, ATOL = 2, 1e-5  # measured 6e-8: float32 summation order only
+
+
+def _config(root, work, batch_size):
+    cfg = tiny_config(root, work, epochs=EPOCHS, skd=False)
+    cfg.model.backbone.norm_cfg = dict(type='GN', num_groups=1,
+                                       requires_grad=True)
+    val_pipeline = cfg.val_dataloader.dataset.pipeline
+    val_pipeline[-1]['meta_keys'] = ('filename', )  # for the coverage check
+    cfg.train_dataloader.dataset.pipeline = val_pipeline
+    cfg.train_dataloader.batch_size = batch_size
+    cfg.val_evaluator = [cfg.val_evaluator, dict(
+        type='DumpResults', out_file_path=str(work / 'val_results.pkl'))]
+    return cfg
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope='module')
+def runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('dist')
+    lines = make_video_set(tmp / 'data', {'train': 8, 'val': 5})
+    for name, batch in (('one', 4), ('two', 2)):  # global batch 4 in both
+        _config(tmp / 'data', tmp / name, batch).dump(str(tmp / f'{name}.py'))
+    run_tool(train_cmd(tmp / 'one.py', tmp / 'one'), child_env())
+    torchrun = [sys.executable, '-m', 'torch.distributed.run',
+                '--nproc_per_node', '2', '--master_addr', '127.0.0.1',
+                '--master_port', str(_free_port())]
+    log = run_tool(torchrun + train_cmd(tmp / 'two.py', tmp / 'two')[1:] +
+                   ['--launcher', 'pytorch'],
+                   child_env(GLOO_SOCKET_IFNAME='lo'), timeout=240)
+    return tmp, lines['val'], log
+
+
+def _final(work) -> dict:
+    return torch.load(work / f'epoch_{EPOCHS}.pth', weights_only=True)
+
+
+def test_two_ranks_match_one_process(runs):
+    tmp, _, log = runs
+    assert 'CPU distributed: gloo, rank 0 of 2' in log
+    one, two = _final(tmp / 'one'), _final(tmp / 'two')
+    assert differing_tensors(one['state_dict'], two['state_dict'],
+                             atol=ATOL) == []
+    start = torch.load(tmp / 'one' / 'epoch_1.pth', weights_only=True)
+    assert differing_tensors(start['state_dict'], one['state_dict'],
+                             atol=100 * ATOL) != []  # epoch 2 did train
+    assert [r['acc/top1'] for r in scalars(tmp / 'one', 'acc/top1')] == \
+        [r['acc/top1'] for r in scalars(tmp / 'two', 'acc/top1')]
+
+
+def test_every_val_video_counted_once_despite_padding(runs):
+    tmp, val_lines, _ = runs  # 5 videos on 2 ranks: the sampler pads to 6
+    with open(tmp / 'two' / 'val_results.pkl', 'rb') as f:
+        results = pickle.load(f)  # our own file, written by DumpResults
+    names = sorted(r['filename'].rsplit('/', 1)[-1] for r in results)
+    assert names == sorted(x.split()[0] for x in val_lines)
+
+
+def test_only_rank_0_writes_checkpoints(runs):
+    tmp, _, _ = runs
+    work = tmp / 'two'
+    saved = (work / 'saved_by_rank0.txt').read_text().split()
+    assert sorted(set(saved)) == [str(e) for e in range(1, EPOCHS + 1)]
+    assert not (work / 'saved_by_rank1.txt').exists()
+    assert not list(work.glob('*.tmp'))

@@ -1,0 +1,1 @@
+"""Test support: tiny videos, tiny configs and probe hooks (not tests)."""
