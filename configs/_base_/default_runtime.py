@@ -29,7 +29,7 @@ custom_hooks = [
 ]
 
 env_cfg = dict(
-    cudnn_benchmark=False,
+    cudnn_benchmark=True,  # fixed clip shapes; AMP pays off only with it
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl'))
 

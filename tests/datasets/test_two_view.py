@@ -8,7 +8,7 @@ from mmaction.models import ActionDataPreprocessor
 from mmcv.transforms import Compose
 from mmengine.dataset import pseudo_collate
 
-from mmskd.datasets.transforms import TwoViewSample
+from mmskd.datasets.transforms import DecodedFrames, TwoViewSample
 
 T, SHORT_SIDE, CROP = 8, 64, 56
 
@@ -129,6 +129,26 @@ def test_decodes_once_per_sample(videos, decode_once, calls):
     assert reader.calls == calls
     plain = sample(videos['long'], seed=2, decode_once=not decode_once)
     np.testing.assert_array_equal(res['imgs'], plain['imgs'])
+
+
+def test_decoded_frames_match_the_reader_and_never_share_a_frame(videos):
+    reader = opened(videos['long'])['video_reader']
+    apart, overlap = np.arange(2, 10), np.arange(6, 14)
+    far = np.arange(30, 38)
+    frames = DecodedFrames(reader, [apart, far])
+    for inds in (apart, far):
+        got = frames.get_batch(inds).asnumpy()
+        np.testing.assert_array_equal(got, reader.get_batch(inds).asnumpy())
+        assert np.shares_memory(got, frames.frames)  # private run: no copy
+    frames = DecodedFrames(reader, [apart, overlap])
+    first = frames.get_batch(apart).asnumpy()
+    second = frames.get_batch(overlap).asnumpy()
+    assert not np.shares_memory(first, second)  # shared frames are copied
+    second[:] = 0  # an in-place transform on one view
+    np.testing.assert_array_equal(first,
+                                  reader.get_batch(apart).asnumpy())
+    with pytest.raises(KeyError, match='not all decoded'):
+        frames.get_batch(far)
 
 
 def test_non_overlapping_clips_are_ordered_and_disjoint(videos):

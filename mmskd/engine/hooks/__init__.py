@@ -1,3 +1,4 @@
+from .channels_last_hook import ChannelsLast3dHook
 from .decode_failure_hook import DecodeFailureHook
 from .nonfinite_hook import NonFiniteLossHook
 from .resumable_checkpoint_hook import ResumableCheckpointHook
@@ -5,6 +6,6 @@ from .rng_state_hook import RandomStateHook
 from .self_kd_hook import SelfKDHook
 
 __all__ = [
-    'DecodeFailureHook', 'NonFiniteLossHook', 'RandomStateHook',
+    'ChannelsLast3dHook', 'DecodeFailureHook', 'NonFiniteLossHook', 'RandomStateHook',
     'ResumableCheckpointHook', 'SelfKDHook'
 ]
