@@ -22,10 +22,12 @@ def _run(cmd: List[str]) -> None:
 
 def _test(args, protocol: str, num_clips: int) -> dict:
     out = osp.join(args.work_dir, f'test_{protocol}.json')
+    # Its own log dir: the runner dumps its config there, and the training
+    # config in work_dir must stay the one that was trained.
     _run([
         sys.executable, 'tools/test.py', args.config, args.work_dir,
-        '--work-dir', args.work_dir, '--num-clips', str(num_clips),
-        '--out-metrics', out
+        '--work-dir', osp.join(args.work_dir, 'test_logs', protocol),
+        '--num-clips', str(num_clips), '--out-metrics', out
     ])
     with open(osp.join(REPO, out)) as f:
         return json.load(f)
