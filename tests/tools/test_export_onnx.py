@@ -65,7 +65,7 @@ def test_onnx_matches_recognizer_predict_at_two_batch_sizes(skd, exported):
     for n in (1, 3):
         pixels = torch.rand(n, 3, 8, 56, 56) * 255
         logits, scores = session.run(None, {'clips': pixels.numpy()})
-        assert logits.shape == scores.shape == (n, 8)
+        assert logits.shape == scores.shape == (n, 10)  # the demo: 10 classes
         assert np.abs(logits).max() > 1  # a meaningful tolerance check
         # the recognizer's own path: data preprocessor, then predict()
         data = dict(
