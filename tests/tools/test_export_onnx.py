@@ -1,5 +1,5 @@
 """tools/deployment/export_onnx.py: encoder + classifier to ONNX, checked
-against PyTorch with ONNX Runtime (demo config: 8 classes, 8x56x56)."""
+against PyTorch with ONNX Runtime (demo config: 10 classes, 8x56x56)."""
 import copy
 import importlib.util
 
