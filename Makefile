@@ -37,10 +37,10 @@ $(STAMP): $(REQS)
 	@$(PY) -c 'import mmskd; print("mmskd", mmskd.__version__, "ready")'
 	@touch $(STAMP)
 
-data: $(DATA_DIR)/meta.json
-
-$(DATA_DIR)/meta.json: | $(STAMP)
-	$(PY) tools/data/synthetic/generate.py $(DATA_DIR)
+# Always asks the generator: it returns at once when $(DATA_DIR) already holds
+# this dataset, and stops with a clear message when it holds another one.
+data: | $(STAMP)
+	@$(PY) tools/data/synthetic/generate.py $(DATA_DIR)
 
 demo: $(STAMP) data
 	@$(PY) -m mmskd.utils.demo --config $(DEMO_CONFIG) --work-dir $(DEMO_DIR) --data-dir $(DATA_DIR)
