@@ -14,21 +14,15 @@ import sys
 
 from mmskd.datasets.preparation import (PreparationError, describe_split,
                                         prepare_hmdb51)
+from mmskd.datasets.preparation.cli import split_list_parser
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--split-dir', required=True,
-                        help='the official testTrainMulti_7030_splits folder')
-    parser.add_argument('--out-dir', default='data/hmdb51')
-    parser.add_argument('--video-root', default=None,
-                        help='videos folder (<class>/<video>); listed videos '
-                        'missing there are left out and reported. Omit to '
-                        'skip the check')
-    parser.add_argument('--splits', type=int, nargs='+', default=[1, 2, 3],
-                        choices=[1, 2, 3])
-    parser.add_argument('--video-ext', default=None,
-                        help='replace .avi (e.g. mp4 after resize_videos.py)')
+    parser = split_list_parser(
+        __doc__.split('\n')[0],
+        split_dir_help='the official testTrainMulti_7030_splits folder',
+        out_dir='data/hmdb51',
+        layout='<class>/<video>')
     return parser.parse_args(argv)
 
 
