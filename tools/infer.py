@@ -30,6 +30,7 @@ from mmskd.apis.inference import (CheckpointMismatchError, VideoReadError,
                                   describe_protocol, inference_pipeline,
                                   init_model, load_label_map, recognize, top_k)
 from mmskd.apis.launch import find_checkpoint
+from mmskd.utils.io import write_json_atomic
 
 MIN_SHORT_SIDE = 256  # upscale tiny clips (e.g. 64x64) so the text is legible
 FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -111,9 +112,7 @@ def write_outputs(out_dir: str, name: str, record: Dict) -> None:
                           f'{best["label"]} {best["score"]:.2f}')
     record = dict(record, annotated_video=osp.basename(video_out))
     path = osp.join(out_dir, f'{name}.json')
-    with open(f'{path}.tmp', 'w') as f:
-        json.dump(record, f, indent=2)
-    os.replace(f'{path}.tmp', path)
+    write_json_atomic(path, record)
 
 
 def load(args: argparse.Namespace) -> Dict:

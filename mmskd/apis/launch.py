@@ -5,13 +5,14 @@ The command lines follow MMAction2's own tools (config, ``--work-dir``,
 the standard MMEngine ``Runner``.
 """
 import argparse
-import json
 import os
 import os.path as osp
 from glob import glob
 from typing import List, Optional
 
 from mmengine.config import Config, DictAction
+
+from mmskd.utils.io import write_json_atomic
 
 LAUNCHERS = ['none', 'pytorch', 'slurm', 'mpi']
 
@@ -187,13 +188,6 @@ def test_main(argv: Optional[List[str]] = None) -> dict:
         metrics = {k: float(v) for k, v in metrics.items()}
         metrics['checkpoint'] = cfg.load_from
         metrics['num_clips'] = _test_sampler(cfg).get('num_clips', 1)
-        _write_json_atomic(args.out_metrics, metrics)
+        write_json_atomic(args.out_metrics, metrics)
     return metrics
 
-
-def _write_json_atomic(path: str, obj: dict) -> None:
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(obj, f, indent=2)
-    os.replace(tmp, path)

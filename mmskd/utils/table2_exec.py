@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
+from .io import write_json_atomic
 from .table2_eta import (EPOCH_S, STAGE_S, TRAIN, Eta, budget_message,
                          hhmm, prior_s)
 from .table2_runner import Run, command, epochs_done, stages_left
@@ -124,9 +125,7 @@ def record_time(work_dir: str, stage: str, seconds: float) -> None:
     """Add ``seconds`` to the stage's total in ``<work_dir>/TIMES``."""
     times, path = read_times(work_dir), osp.join(work_dir, TIMES)
     times[stage] = times.get(stage, 0.0) + seconds
-    with open(path + '.tmp', 'w') as f:
-        json.dump(times, f, indent=2)
-    os.replace(path + '.tmp', path)
+    write_json_atomic(path, times)
 
 
 def read_times(work_dir: str) -> dict:

@@ -7,11 +7,11 @@ whether that exceeds the seed spread, and which pairs break the paper's
 ordering. Everything from the ``## Investigation notes`` heading to the end
 is for people and kept verbatim when the file is rewritten.
 """
-import os
 import os.path as osp
 import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from .io import write_text_atomic
 from .results_table import find_runs, load_run, mean_std
 
 NOTES = '## Investigation notes'
@@ -125,13 +125,4 @@ def write_results(path: str, tables: str, facts: Sequence[str],
                   stats: Stats) -> None:
     """Write ``path`` atomically (a sibling temp file, then a rename),
     keeping the notes section of the file there before."""
-    text = render(tables, facts, stats, kept_notes(path))
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp'
-    try:
-        with open(tmp, 'w', encoding='utf-8') as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    write_text_atomic(path, render(tables, facts, stats, kept_notes(path)))

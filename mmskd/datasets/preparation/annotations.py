@@ -1,37 +1,15 @@
 """Shared pieces of the preparation tools: the error type, atomic writers,
 the reader of the official split files and the split-file writer."""
-import json
 import os
 import os.path as osp
-import tempfile
 from typing import Iterable, Iterator, List, Sequence, Tuple
+
+from mmskd.utils.io import (  # noqa: F401  (re-exported)
+    write_json_atomic, write_text_atomic)
 
 
 class PreparationError(ValueError):
     """Bad input to a preparation tool; the message names file, line, value."""
-
-
-def write_text_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers never see a partial file.
-
-    The data go to a temporary file in the same directory (same filesystem,
-    so ``os.replace`` is an atomic rename) and are fsync'ed before the rename:
-    a run killed at any moment leaves either the old file or the new one.
-    """
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=osp.basename(path) + '.', suffix='.tmp', dir=folder)
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8', newline='\n') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def write_lines_atomic(path: str, lines: Iterable[str]) -> int:
@@ -39,11 +17,6 @@ def write_lines_atomic(path: str, lines: Iterable[str]) -> int:
     lines = list(lines)
     write_text_atomic(path, ''.join(line + '\n' for line in lines))
     return len(lines)
-
-
-def write_json_atomic(path: str, obj: dict) -> None:
-    """Atomically write ``obj`` as indented JSON."""
-    write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=False) + '\n')
 
 
 def check_no_whitespace(paths: Sequence[str], where: str) -> None:

@@ -1,0 +1,35 @@
+"""Atomic file writes shared by the tools: a killed run leaves either the old
+file or the complete new one, never a partial file."""
+import json
+import os
+import os.path as osp
+import tempfile
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers never see a partial file.
+
+    The data go to a temporary file in the same directory (same filesystem,
+    so ``os.replace`` is an atomic rename) and are fsync'ed before the rename:
+    a run killed at any moment leaves either the old file or the new one.
+    """
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=osp.basename(path) + '.', suffix='.tmp', dir=folder)
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8', newline='\n') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+
+def write_json_atomic(path: str, obj: dict) -> None:
+    """Atomically write ``obj`` as indented JSON."""
+    write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=False) + '\n')
