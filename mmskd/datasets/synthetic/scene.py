@@ -16,10 +16,12 @@ from .motions import sample_motion
 from .sprites import make_sprite, random_style
 from .textures import make_background
 
-# Main objects stay inside the centred square of side 2 * SAFE_HALF * short
-# side: a random 56/64 or 112/128 crop after a short-side resize can cut
-# ~12% off a side, and a centre crop of a 4:3 frame cuts 12.5% more.
-SAFE_HALF = 0.3
+# Main objects rest inside the centred square of side 2 * SAFE_HALF * short
+# side where their motion allows: a random 56/64 or 112/128 crop after a
+# short-side resize always keeps +-0.375 short side around the centre along
+# the short side (less along the long side of a 4:3 frame, where an object at
+# the end of its swing can be cut, as an actor can be in real footage).
+SAFE_HALF = 0.38
 # decord 0.6.0 (MMAction2's default reader) returns 4-channel frames for
 # videos exactly 48 or 72 pixels wide (found by decoding every even width
 # 32-1024); those widths are never drawn.
