@@ -15,7 +15,7 @@ DEMO_CONFIG ?= configs/skd_srl/r18_synthetic_demo.py
 DEMO_DIR ?= work_dirs/demo
 DATA_DIR ?= data/synthetic
 
-.PHONY: demo test venv data clean-demo table2
+.PHONY: demo test venv data clean-demo table2 zoo
 
 venv: $(STAMP)
 
@@ -52,6 +52,11 @@ test: $(STAMP)
 # cores; resumes where it stopped): writes docs/results.md.
 table2: $(STAMP) data
 	$(PY) tools/analysis/run_table2.py --seeds 0 1 2 --out docs/results.md
+
+# Release the demo's best checkpoint into model_zoo/ (name-<sha256[:8]>.pth)
+# and print its metafile entry (configs/skd_srl/README.md, "Model zoo").
+zoo: $(STAMP)
+	$(PY) -m mmskd.utils.model_zoo $(DEMO_DIR) --name $(basename $(notdir $(DEMO_CONFIG))) --out-dir model_zoo
 
 clean-demo:
 	rm -rf $(DEMO_DIR)
