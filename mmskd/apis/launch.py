@@ -51,7 +51,8 @@ def parse_test_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     _add_common(parser)
     parser.add_argument(
         'checkpoint',
-        help='checkpoint file, or a work dir (its best_*.pth, else the latest)')
+        help='checkpoint file, or a work dir (its best_*.pth, else the '
+        'latest)')
     parser.add_argument('--dump', help='dump predictions to this .pkl file')
     parser.add_argument('--out-metrics',
                         help='also write the test metrics to this json file')
@@ -206,4 +207,3 @@ def test_main(argv: Optional[List[str]] = None) -> dict:
         write_json_atomic(args.out_metrics, metrics)
     finish_distributed()
     return metrics
-

@@ -29,7 +29,6 @@ def write_text_atomic(path: str, text: str) -> None:
         raise
 
 
-
 def write_json_atomic(path: str, obj: dict) -> None:
     """Atomically write ``obj`` as indented JSON."""
     write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=False) + '\n')

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
 from .io import write_json_atomic
-from .table2_eta import (EPOCH_S, STAGE_S, TRAIN, Eta, budget_message,
-                         hhmm, prior_s)
+from .table2_eta import (EPOCH_S, STAGE_S, TRAIN, Eta, budget_message, hhmm,
+                         prior_s)
 from .table2_runner import Run, command, epochs_done, stages_left
 
 EPOCH_LINE = re.compile(r'Epoch\(train\)\s*\[(\d+)\]\[\s*(\d+)/(\d+)\]')

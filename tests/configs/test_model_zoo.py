@@ -60,7 +60,8 @@ def test_metafile_has_the_model_zoo_layout():
     for model in meta['Models']:
         assert model['In Collection'] == 'SKD-SRL'
         assert {'Architecture', 'Batch Size', 'Epochs', 'Parameters',
-                'Training Data', 'Training Resources'} <= set(model['Metadata'])
+                'Training Data',
+                'Training Resources'} <= set(model['Metadata'])
         assert {_protocol(r) for r in model['Results']} == {'video', 'clip'}
 
 

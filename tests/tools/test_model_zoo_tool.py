@@ -39,8 +39,8 @@ def test_entry_publishes_the_best_checkpoint_and_converts_to_percent(
         'fc.weight'].sum() == 6
 
 
-def test_missing_metrics_are_named_and_nothing_is_published(tmp_path,
-                                                             capsys):
+def test_missing_metrics_are_named_and_nothing_is_published(
+        tmp_path, capsys):
     work = _run_dir(tmp_path, with_clip=False)
     out = tmp_path / 'zoo'
     assert model_zoo.main([str(work), '--out-dir', str(out)]) == 1

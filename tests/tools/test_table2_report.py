@@ -108,7 +108,8 @@ def test_write_is_atomic(root, tmp_path, monkeypatch):
 
     def fail(src, dst):
         raise OSError('disk full')
-    monkeypatch.setattr('os.replace', fail)  # the shared atomic writer's rename
+    # the shared atomic writer's rename
+    monkeypatch.setattr('os.replace', fail)
     with pytest.raises(OSError, match='disk full'):
         _write(root, out, ['- other facts'])
     assert out.read_text() == before

@@ -2,8 +2,8 @@
 from their official split files, video resizing and decode checks. The CLIs
 in ``tools/data/`` are thin wrappers around these functions; see
 ``docs/data_preparation.md``."""
-from .annotations import (PreparationError, describe_split, write_json_atomic,
-                          write_lines_atomic, write_text_atomic)
+from mmskd.utils.io import write_json_atomic, write_text_atomic
+from .annotations import PreparationError, describe_split, write_lines_atomic
 from .check import check_annotation, check_video
 from .hmdb51 import prepare_hmdb51
 from .kinetics import prepare_kinetics

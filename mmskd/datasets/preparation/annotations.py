@@ -4,8 +4,7 @@ import os
 import os.path as osp
 from typing import Iterable, Iterator, List, Sequence, Tuple
 
-from mmskd.utils.io import (  # noqa: F401  (re-exported)
-    write_json_atomic, write_text_atomic)
+from mmskd.utils.io import write_text_atomic
 
 
 class PreparationError(ValueError):

@@ -13,8 +13,9 @@ import os.path as osp
 from typing import Callable, Optional, Tuple
 
 import av
-from .annotations import (PreparationError, write_json_atomic,
-                          write_lines_atomic)
+
+from mmskd.utils.io import write_json_atomic
+from .annotations import PreparationError, write_lines_atomic
 from .validate import read_annotation
 
 try:
