@@ -45,7 +45,7 @@ class SyntheticConfig:
     crf: int = 23
     # Defaults sized for `make demo` (a from-scratch R3D-18, ~10 CPU minutes;
     # docs/synthetic_dataset.md, "Why the defaults are this easy"): with
-    # radius 0.08-0.14 the moving object covers 1-4 % of the frame, and with
+    # radius 0.08-0.14 the moving object covers 2-6 % of the frame, and with
     # distractors R3D-18 stayed at chance there. Shrink the objects and add
     # noise, shake and distractors for a harder set.
     noise: float = 0.5
