@@ -6,10 +6,11 @@ from typing import Dict, Optional, Sequence
 from .table2_runner import PROTOCOLS, TEACHER, Run
 
 # Rough priors, seconds per epoch with validation at the demo scale on 2 CPU
-# cores (an SKD-SRL epoch ~46 s, single-view ones about half, the R3D-50
-# teacher ~1.5x R3D-18); measurement replaces them once a run has trained.
-EPOCH_S = dict(kd_teacher=38, baseline=26, baseline_aug=28, kd_r50=38,
-               self_kd=34, skd_srl_no_srl=50, skd_srl=50)
+# cores (an SKD-SRL epoch ~31 s, as in `make demo`'s log; single-view ones
+# about half, the R3D-50 teacher ~1.5x R3D-18); measurement replaces them
+# once a run has trained.
+EPOCH_S = dict(kd_teacher=24, baseline=16, baseline_aug=17, kd_r50=24,
+               self_kd=21, skd_srl_no_srl=31, skd_srl=31)
 STAGE_S = dict(train=10, video=25, clip=12)  # start-up; whole tests
 TRAIN = ('train', 'resume')
 
