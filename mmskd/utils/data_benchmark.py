@@ -91,8 +91,10 @@ def pipelines_from_config(pipeline: Sequence[dict]) -> Dict[str, List]:
 
     Returns (name: pipeline): ``two_view`` (as configured), ``two_view_flip``
     (``SKDClipAugment`` replaced by the stock ``Flip``: the wrapper's own
-    cost), ``two_view_decode_twice`` (``decode_once=False``) and
-    ``single_view`` (stock MMAction2, the view pipeline's sizes).
+    cost), ``two_view_float_aug`` (``SKDClipAugment(uint8_path=False)``: the
+    plain float32 path, same frames), ``two_view_decode_twice``
+    (``decode_once=False``) and ``single_view`` (stock MMAction2, the view
+    pipeline's sizes).
     """
     steps = [s for s in pipeline if s['type'] == 'TwoViewSample']
     if len(steps) != 1:
@@ -106,16 +108,19 @@ def pipelines_from_config(pipeline: Sequence[dict]) -> Dict[str, List]:
     def variant(**changes):
         out = copy.deepcopy(list(pipeline))
         wrapper = out[pipeline.index(steps[0])]
-        flip = changes.pop('flip', False)
+        aug = changes.pop('aug', None)
         wrapper.update(changes)
-        if flip:
+        if aug is not None:
             wrapper['view_pipeline'] = [
-                dict(type='Flip', flip_ratio=0.5)
-                if s['type'] == 'SKDClipAugment' else s for s in view
+                aug(s) if s['type'] == 'SKDClipAugment' else s for s in view
             ]
         return out
 
-    return dict(two_view=variant(), two_view_flip=variant(flip=True),
+    return dict(two_view=variant(),
+                two_view_flip=variant(
+                    aug=lambda s: dict(type='Flip', flip_ratio=0.5)),
+                two_view_float_aug=variant(
+                    aug=lambda s: dict(s, uint8_path=False)),
                 two_view_decode_twice=variant(decode_once=False),
                 single_view=stock)
 

@@ -179,6 +179,25 @@ def test_hue_matches_colorsys_and_one_shift_per_frame():
         assert abs((h_out - h_in) % 1 - d) < 3e-3
 
 
+def test_hue_in_place_path_equals_the_plain_formula_bit_for_bit():
+    """ClipHue works in place and wraps H by a subtraction; the plain
+    formula (OpenCV's float HSV, H + 360 d taken mod 360) must give the
+    same float32 values, including hues that wrap past 360 degrees."""
+    import cv2
+    clip = np.stack(make_clip(t=2, h=32, w=32)).astype(np.float32)
+    clip[0, 0, :4] = [[255, 0, 1], [255, 1, 0], [254, 0, 2], [0, 0, 0]]
+    for d in [0.0, 1e-7, 0.013, 0.05, 0.0999, 0.1]:
+        rgb = (clip / 255.0).astype(np.float32).reshape(-1, 32, 3)
+        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+        hsv[..., 0] = np.mod(hsv[..., 0] + 360.0 * d, 360.0)
+        plain = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB).reshape(clip.shape)
+        plain = np.clip(plain * 255.0, 0, 255)
+        before = clip.copy()
+        out = ClipHue().apply(clip, d)
+        assert out.dtype == np.float32 and np.array_equal(out, plain), d
+        assert np.array_equal(clip, before)  # the input is not written
+
+
 def test_composite_applies_ops_in_paper_order():
     imgs = make_clip(t=3, h=16, w=16)
     composite = run(SKDClipAugment(p=1.0), imgs, seed=8)
@@ -223,3 +242,45 @@ def test_composite_subset_deterministic_and_built_from_registry():
 def test_bad_arguments_raise(build):
     with pytest.raises(ValueError):
         build()
+
+
+def float_reference(ops, aug_params, imgs):
+    """The plain path: stack to float32, every applied op in order, round."""
+    clip = np.stack(imgs).astype(np.float32)
+    for op in ops:
+        if aug_params[op.name] is not None:
+            clip = op.apply(clip, aug_params[op.name])
+    return list(np.rint(np.clip(clip, 0, 255)).astype(np.uint8))
+
+
+@pytest.mark.parametrize('ops', [
+    DEFAULT_OPS,
+    DEFAULT_OPS[::-1],
+    ('contrast', 'flip', 'brightness', 'hue', 'channel_split'),
+    ('blur', 'contrast', 'brightness'),
+    ('brightness', 'contrast'),
+    ('flip', 'channel_split'),
+])
+@pytest.mark.parametrize('p', [0.5, 1.0])
+def test_uint8_and_table_path_is_bit_identical_to_float_path(ops, p):
+    """run_clip_ops keeps the clip uint8 and folds contrast/brightness into
+    a 256-entry table; whatever the order of the ops, its frames must equal
+    the float32 path's bit for bit (every value 0..255 occurs)."""
+    imgs = make_clip(t=3, h=16, w=17)
+    imgs[0][0, :16, 0] = np.arange(0, 256, 16)  # both ends of the range
+    imgs[0][1, :, 1] = 255
+    transform = SKDClipAugment(p=p, ops=ops)
+    plain = SKDClipAugment(p=p, ops=ops, uint8_path=False)
+    for seed in range(12):
+        out = run(transform, imgs, seed)
+        expected = float_reference(transform.ops, out['aug_params'], imgs)
+        assert all(np.array_equal(a, b)
+                   for a, b in zip(out['imgs'], expected)), (seed,
+                                                             out['aug_params'])
+        switched = run(plain, imgs, seed)  # the benchmark's float variant
+        assert switched['aug_params'] == out['aug_params']
+        assert all(np.array_equal(a, b)
+                   for a, b in zip(switched['imgs'], expected))
+        if any(v is not None for v in out['aug_params'].values()):
+            assert not any(np.shares_memory(a, b)
+                           for a in out['imgs'] for b in imgs)

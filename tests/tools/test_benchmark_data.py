@@ -40,7 +40,7 @@ def test_pipelines_from_config(train_pipeline):
     before = str(train_pipeline)
     pipes = db.pipelines_from_config(train_pipeline)
     assert str(train_pipeline) == before  # not modified
-    assert set(pipes) == {'two_view', 'two_view_flip',
+    assert set(pipes) == {'two_view', 'two_view_flip', 'two_view_float_aug',
                           'two_view_decode_twice', 'single_view'}
     stock = pipes['single_view']
     assert [s['type'] for s in stock] == [
@@ -53,6 +53,10 @@ def test_pipelines_from_config(train_pipeline):
     assert pipes['two_view'] == list(train_pipeline)
     flip_view = [s['type'] for s in pipes['two_view_flip'][1]['view_pipeline']]
     assert 'SKDClipAugment' not in flip_view and 'Flip' in flip_view
+    float_aug = [s for s in pipes['two_view_float_aug'][1]['view_pipeline']
+                 if s['type'] == 'SKDClipAugment']
+    assert float_aug == [dict(view['SKDClipAugment'], uint8_path=False)]
+    assert 'uint8_path' not in view['SKDClipAugment']
     assert pipes['two_view_decode_twice'][1]['decode_once'] is False
     with pytest.raises(ValueError, match='TwoViewSample'):
         db.pipelines_from_config(stock)

@@ -79,8 +79,8 @@ def find_videos(args, cfg, tmp_dir):
 
 def print_videos(videos, times):
     print('| video | frames | mean GOP | single ms | two-view ms | '
-          'two-view flip-only ms | ratio |')
-    print('|---|---|---|---|---|---|---|')
+          'two-view flip-only ms | two-view float aug ms | ratio |')
+    print('|---|---|---|---|---|---|---|---|')
     for v, path in enumerate(videos):
         reader = decord.VideoReader(path)
         gop = len(reader) / len(reader.get_key_indices())
@@ -88,6 +88,7 @@ def print_videos(videos, times):
         print(f'| {osp.basename(path)} | {len(reader)} | {gop:.0f} | '
               f'{ms["single_view"]:.1f} | {ms["two_view"]:.1f} | '
               f'{ms["two_view_flip"]:.1f} | '
+              f'{ms["two_view_float_aug"]:.1f} | '
               f'{ms["two_view"] / ms["single_view"]:.2f} |')
 
 
@@ -144,7 +145,8 @@ def main(argv=None):
     print(f'two-view {result["two_view_samples_per_s"]:.1f} samples/s, '
           f'stock single view {result["single_view_samples_per_s"]:.1f} '
           f'samples/s, ratio {result["ratio"]:.2f} (flip-only two-view '
-          f'{result["ratio_two_view_flip"]:.2f}); step {step_s:.3f} s '
+          f'{result["ratio_two_view_flip"]:.2f}, float32 aug path '
+          f'{result["ratio_two_view_float_aug"]:.2f}); step {step_s:.3f} s '
           f'({step_source}) -> {result["workers_needed"]} workers')
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v
                       for k, v in result.items()}))

@@ -4,7 +4,7 @@ from typing import Dict, Sequence, Tuple
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from .clip_base import stack_clip, unstack_clip
+from .clip_base import run_clip_ops
 from .clip_color import ClipBrightness, ClipChannelSplit, ClipContrast, ClipHue
 from .clip_spatial import ClipFlip, ClipGaussianBlur
 
@@ -18,9 +18,10 @@ class SKDClipAugment(BaseTransform):
     """Apply each op with probability ``p``, parameters shared by all frames.
 
     Works in any MMAction2 pipeline that holds a list of RGB frames in
-    ``imgs`` (e.g. after ``RandomCrop``, before ``FormatShape``). The clip is
-    stacked once and kept in float32 between the ops, each op clamping to
-    [0, 255]; it is rounded back to uint8 at the end.
+    ``imgs`` (e.g. after ``RandomCrop``, before ``FormatShape``). The result
+    is that of stacking the clip once, keeping it in float32 between the ops
+    (each op clamping to [0, 255]) and rounding it back to uint8 at the end;
+    :func:`run_clip_ops` gets the same bits with less work.
 
     Required Keys:
 
@@ -49,6 +50,10 @@ class SKDClipAugment(BaseTransform):
         blur_kernel_size (int): Blur kernel size. Defaults to 7.
         hue_range (tuple[float, float]): Range of the hue shift d, as a
             fraction of the hue circle. Defaults to (0.0, 0.1).
+        uint8_path (bool): Keep the clip uint8 while the ops allow (see
+            :func:`run_clip_ops`); False runs the plain float32 path, which
+            gives the same frames more slowly (for checks and benchmarks).
+            Defaults to True.
     """
 
     def __init__(
@@ -59,7 +64,8 @@ class SKDClipAugment(BaseTransform):
         brightness_range: Tuple[float, float] = (-0.5, 0.5),
         blur_sigma_range: Tuple[float, float] = (0.1, 2.0),
         blur_kernel_size: int = 7,
-        hue_range: Tuple[float, float] = (0.0, 0.1)
+        hue_range: Tuple[float, float] = (0.0, 0.1),
+        uint8_path: bool = True
     ) -> None:
         op_args = dict(  # name: (transform class, its args after p)
             flip=(ClipFlip, ()),
@@ -73,21 +79,21 @@ class SKDClipAugment(BaseTransform):
             raise ValueError(f'ops must be distinct names from {DEFAULT_OPS}, '
                              f'but got {tuple(ops)}')
         self.ops = [op_args[name][0](p, *op_args[name][1]) for name in ops]
+        self.uint8_path = uint8_path
 
     def transform(self, results: Dict) -> Dict:
         """Augment ``results['imgs']``; returns a new (shallow-copied) dict."""
         results = dict(results)
         aug_params = dict(results.get('aug_params') or {})
-        clip = None
-        for op in self.ops:
+        steps = []
+        for op in self.ops:  # every coin is tossed, applied or not
             param = op.draw()
             aug_params[op.name] = param
             if param is not None:
-                if clip is None:
-                    clip = stack_clip(results['imgs'])  # [T, H, W, 3]
-                clip = op.apply(clip, param)
-        if clip is not None:
-            results['imgs'] = unstack_clip(clip)
+                steps.append((op, param))
+        if steps:
+            results['imgs'] = run_clip_ops(results['imgs'], steps,
+                                           self.uint8_path)
         results['aug_params'] = aug_params
         return results
 

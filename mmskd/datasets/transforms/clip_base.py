@@ -1,6 +1,7 @@
 """Base class of the clip-consistent augmentations (METHOD.md section 2.3)."""
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 
@@ -13,15 +14,58 @@ def check_range(name: str, value: Tuple[float, float]) -> Tuple[float, float]:
     return float(value[0]), float(value[1])
 
 
-def stack_clip(imgs: List[np.ndarray]) -> np.ndarray:
-    """Stack a list of HxWx3 uint8 frames into a float32 [T, H, W, 3] copy."""
-    return np.stack(imgs).astype(np.float32)  # [T, H, W, 3]
-
-
 def unstack_clip(clip: np.ndarray) -> List[np.ndarray]:
     """Round a float [T, H, W, 3] clip back to a list of uint8 frames."""
     clip = np.rint(np.clip(clip, 0, 255)).astype(np.uint8)
     return list(clip)
+
+
+def run_clip_ops(imgs: List[np.ndarray],
+                 steps: Sequence[Tuple['BaseClipTransform', Any]],
+                 uint8_path: bool = True) -> List[np.ndarray]:
+    """Apply ``(op, param)`` steps in order to a list of uint8 frames.
+
+    With ``uint8_path=False`` this is the reference path: stack to float32,
+    ``op.apply`` each step, round back to uint8. The default gives the same
+    bits (tests/datasets/test_clip_augment.py) more cheaply: the clip stays
+    uint8 for as long as the ops allow (``op.kind``). Ops of kind ``'uint8'``
+    (flip, channel split) only move values, so they run on the uint8 clip.
+    Ops of kind ``'pointwise'`` (contrast, brightness) map each value alone,
+    so while the clip is uint8 they are run on the 256 possible values
+    instead of on every pixel, and the resulting table is applied once (by
+    OpenCV's ``LUT``): the same float32 arithmetic on the same values gives
+    the same bits. Anything else (blur, hue) gets the float32 clip.
+    """
+    clip = np.stack(imgs)  # uint8 [T, H, W, 3], a new array
+    if not uint8_path:
+        clip = clip.astype(np.float32)
+    table = None  # float32 [256]: pointwise steps not applied to clip yet
+    for op, param in steps:
+        if clip.dtype == np.uint8 and op.kind == 'pointwise':
+            values = np.arange(256, dtype=np.float32) if table is None \
+                else table
+            table = op.apply(values, param)
+        elif clip.dtype == np.uint8 and op.kind == 'uint8' and table is None:
+            clip = op.apply(clip, param)
+        else:
+            if clip.dtype == np.uint8:
+                clip = _lookup(clip, table) if table is not None \
+                    else clip.astype(np.float32)
+                table = None
+            clip = op.apply(clip, param)
+    if clip.dtype != np.uint8:
+        return unstack_clip(clip)
+    if table is not None:
+        clip = _lookup(clip, np.rint(np.clip(table, 0, 255)).astype(np.uint8))
+    return list(clip)
+
+
+def _lookup(clip: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """``table[clip]`` for a uint8 [T, H, W, 3] clip and a 256-entry table;
+    OpenCV's LUT is several times faster than numpy's indexing here."""
+    t, h, w, c = clip.shape
+    flat = np.ascontiguousarray(clip).reshape(t * h, w * c)
+    return cv2.LUT(flat, table.reshape(1, 256)).reshape(t, h, w, c)
 
 
 class BaseClipTransform(BaseTransform):
@@ -51,6 +95,11 @@ class BaseClipTransform(BaseTransform):
     """
 
     name = 'base'
+    # How :func:`run_clip_ops` may run the op without changing its result:
+    # 'uint8' (only moves values: runs on the uint8 clip), 'pointwise' (a
+    # function of each value alone: runs on a 256-entry table while the clip
+    # is uint8) or 'float' (needs the float32 clip).
+    kind = 'float'
 
     def __init__(self, p: float = 0.5) -> None:
         if not 0.0 <= p <= 1.0:
@@ -76,8 +125,7 @@ class BaseClipTransform(BaseTransform):
         results = dict(results)
         param = self.draw()
         if param is not None:
-            clip = stack_clip(results['imgs'])  # [T, H, W, 3]
-            results['imgs'] = unstack_clip(self.apply(clip, param))
+            results['imgs'] = run_clip_ops(results['imgs'], [(self, param)])
         aug_params = dict(results.get('aug_params') or {})
         aug_params[self.name] = param
         results['aug_params'] = aug_params
