@@ -30,7 +30,7 @@ from mmskd.apis.inference import (CheckpointMismatchError, VideoReadError,
                                   describe_protocol, inference_pipeline,
                                   init_model, load_label_map, recognize, top_k)
 from mmskd.apis.launch import find_checkpoint
-from mmskd.utils.io import write_json_atomic
+from mmskd.utils.io import atomic_output, write_json_atomic
 
 MIN_SHORT_SIDE = 256  # upscale tiny clips (e.g. 64x64) so the text is legible
 FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -82,8 +82,7 @@ def draw_label(frame: np.ndarray, text: str) -> np.ndarray:
 
 def write_annotated_video(src: str, dst: str, text: str) -> None:
     """Re-encode ``src`` as H.264 ``dst`` with ``text`` on every frame."""
-    tmp = f'{dst}.tmp.mp4'
-    try:
+    with atomic_output(dst) as tmp:  # dst.tmp.mp4 until complete
         with av.open(src) as inp, av.open(tmp, 'w', format='mp4') as out:
             vin = inp.streams.video[0]
             vout = None
@@ -98,10 +97,6 @@ def write_annotated_video(src: str, dst: str, text: str) -> None:
                     vout.encode(
                         av.VideoFrame.from_ndarray(img, format='rgb24')))
             out.mux(vout.encode())  # flush the encoder
-        os.replace(tmp, dst)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 def write_outputs(out_dir: str, name: str, record: Dict) -> None:

@@ -5,12 +5,13 @@ section 1); inference is encoder + FC. Dropping them leaves a checkpoint any
 MMAction2 tool loads for a stock ``Recognizer3D`` config.
 """
 import copy
-import os
 import os.path as osp
 from typing import Dict, Tuple
 
 import torch
 from mmengine.config import Config, ConfigDict
+
+from .io import atomic_output
 
 # Keys of SKDSRLRecognizer3D that Recognizer3D does not take.
 TRAIN_ONLY_MODEL_KEYS = ('siamese_head', 'loss_kd', 'view_forward')
@@ -63,20 +64,9 @@ def export_plain(config: str, checkpoint: str, out: str) -> Dict:
         source_config=osp.basename(config),
         exported_by='mmskd.utils.export',
         epoch=int(ckpt.get('meta', {}).get('epoch', -1)))
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    _atomic(out, lambda tmp: torch.save(dict(state_dict=kept, meta=meta),
-                                        tmp))
+    with atomic_output(out) as tmp:
+        torch.save(dict(state_dict=kept, meta=meta), tmp)
     out_cfg = out[:-len('.pth')] + '.py'
-    _atomic(out_cfg, cfg.dump)
+    with atomic_output(out_cfg) as tmp:
+        cfg.dump(tmp)
     return dict(checkpoint=out, config=out_cfg, dropped=dropped)
-
-
-def _atomic(path: str, write) -> None:
-    """Write via a temporary file in the same directory, then rename."""
-    tmp = f'{path}.tmp{osp.splitext(path)[1]}'
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)

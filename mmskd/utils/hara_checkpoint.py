@@ -10,6 +10,8 @@ from typing import Dict, Optional
 
 import torch
 
+from .io import atomic_output
+
 CONVERTER_VERSION = 1
 StateDict = Dict[str, torch.Tensor]
 _BLOCKS = ('BasicBlock (depth 18/34)', 'Bottleneck (depth 50+)')
@@ -116,17 +118,6 @@ def convert_state_dict(sd: StateDict,
     }
 
 
-def save_atomic(checkpoint: dict, dst: str) -> None:
-    """``torch.save`` to ``DST.tmp`` in DST's folder, then rename it to DST."""
-    os.makedirs(os.path.dirname(os.path.abspath(dst)), exist_ok=True)
-    try:
-        torch.save(checkpoint, dst + '.tmp')
-        os.replace(dst + '.tmp', dst)
-    finally:
-        if os.path.exists(dst + '.tmp'):
-            os.remove(dst + '.tmp')
-
-
 def convert_hara_checkpoint(src: str,
                             dst: str,
                             depth: int,
@@ -161,5 +152,6 @@ def convert_hara_checkpoint(src: str,
         backbone_only=not any(k.startswith('cls_head') for k in state_dict),
         converter=f'mmskd {__version__} {__name__}',
         converter_version=CONVERTER_VERSION)
-    save_atomic({'state_dict': state_dict, 'meta': meta}, dst)
+    with atomic_output(dst) as tmp:
+        torch.save({'state_dict': state_dict, 'meta': meta}, tmp)
     return meta

@@ -1,9 +1,11 @@
 """Atomic file writes shared by the tools: a killed run leaves either the old
 file or the complete new one, never a partial file."""
+import contextlib
 import json
 import os
 import os.path as osp
 import tempfile
+from typing import Iterator, Optional
 
 
 def write_text_atomic(path: str, text: str) -> None:
@@ -32,3 +34,26 @@ def write_text_atomic(path: str, text: str) -> None:
 def write_json_atomic(path: str, obj: dict) -> None:
     """Atomically write ``obj`` as indented JSON."""
     write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=False) + '\n')
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, tmp: Optional[str] = None) -> Iterator[str]:
+    """A temporary path for a writer that cannot write to a file object
+    (``torch.save`` to a name, an encoder, an exporter): ``path`` gets the
+    file only if the block ends without an exception.
+
+    ``tmp`` (default ``PATH.tmp.EXT``, keeping the extension that some
+    writers pick the format by) is in ``path``'s folder, so the final
+    ``os.replace`` is an atomic rename; on an exception it is removed and
+    ``path`` is left as it was. A block may also remove ``tmp`` itself to
+    write nothing.
+    """
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = tmp or f'{path}.tmp{osp.splitext(path)[1]}'
+    try:
+        yield tmp
+        if osp.exists(tmp):
+            os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)

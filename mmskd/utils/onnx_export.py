@@ -17,7 +17,6 @@ it: an SKD-SRL model is first reduced to the plain ``Recognizer3D`` that
 (``dynamo=False``) is used; it is deprecated upstream but works here.
 """
 import os
-import os.path as osp
 import warnings
 from typing import Dict, Sequence, Tuple
 
@@ -31,6 +30,7 @@ from torch import nn
 
 from mmskd.apis.inference import init_model
 from .export import plain_model_cfg, strip_state_dict
+from .io import atomic_output
 
 
 class InferenceNet(nn.Module):
@@ -141,15 +141,10 @@ def export_checked(net: nn.Module,
         dict: ``max_abs_diff`` per batch size, ``passed`` and ``out``
         (``None`` when the check failed and nothing was written).
     """
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    tmp = f'{out}.tmp.onnx'
-    try:
+    with atomic_output(out) as tmp:
         export_onnx(net, shape, tmp, opset)
         diffs = max_abs_diff(net, tmp, shape, batch_sizes)
         passed = max(diffs.values()) <= atol
-        if passed:
-            os.replace(tmp, out)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+        if not passed:
+            os.remove(tmp)  # nothing reaches ``out``
     return dict(max_abs_diff=diffs, passed=passed, out=out if passed else None)

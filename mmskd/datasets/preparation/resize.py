@@ -14,6 +14,8 @@ from fractions import Fraction
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 import av
+
+from ...utils.io import atomic_output
 from .annotations import PreparationError
 
 VIDEO_EXTS = ('mp4', 'avi', 'webm', 'mkv', 'mov', 'm4v', 'mpg', 'mpeg')
@@ -67,17 +69,11 @@ def remove_stale_tmp(dst_dir: str) -> int:
 def resize_video(src: str, dst: str, short_side: int = 128,
                  keyint: int = 16, threads: int = 1) -> int:
     """Encode ``src`` into ``dst`` atomically; returns the frame count."""
-    os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
-    tmp = dst[:-len('.mp4')] + TMP_SUFFIX
-    try:
+    with atomic_output(dst, dst[:-len('.mp4')] + TMP_SUFFIX) as tmp:
         frames = _encode(src, tmp, short_side, keyint, threads)
         if frames == 0:
             raise PreparationError(f'{src}: no decodable frames')
-        os.replace(tmp, dst)
-        return frames
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    return frames
 
 
 def _encode(src: str, tmp: str, short_side: int, keyint: int,
