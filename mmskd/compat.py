@@ -19,8 +19,8 @@ def _version_tuple(version: str) -> tuple:
 def check_mmcv_version() -> str:
     """Fail early, with the fix, when mmcv is missing or outside [2.0, 2.1).
 
-    mmaction2 1.1.0 asserts the same range, but only with a bare message deep in
-    its import; we name the package to install instead.
+    mmaction2 1.1.0 asserts the same range, but only with a bare message deep
+    in its import; we name the package to install instead.
     """
     try:
         import mmcv
@@ -57,8 +57,8 @@ def checkpoint_safe_globals() -> list:
     dtypes = getattr(np, 'dtypes', None)
     if dtypes is not None:
         safe += [
-            getattr(dtypes, name) for name in dir(dtypes)
-            if name.endswith('DType') and isinstance(getattr(dtypes, name), type)
+            getattr(dtypes, name) for name in dir(dtypes) if
+            name.endswith('DType') and isinstance(getattr(dtypes, name), type)
         ]
     return safe
 

@@ -14,7 +14,8 @@ from mmskd.utils.export import export_plain
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('config', help='the SKD-SRL config it was trained with')
+    parser.add_argument('config',
+                        help='the SKD-SRL config it was trained with')
     parser.add_argument('checkpoint', help='checkpoint file or work dir')
     parser.add_argument('out', help='output .pth (a .py config goes beside)')
     args = parser.parse_args()

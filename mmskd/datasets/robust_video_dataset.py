@@ -9,6 +9,7 @@ from mmaction.registry import DATASETS
 from mmengine.logging import MMLogger
 from .preparation.validate import SHOW, load_video_list
 
+
 @DATASETS.register_module()
 class RobustVideoDataset(VideoDataset):
     """``VideoDataset`` with input checks and a decode-failure policy.

@@ -154,8 +154,8 @@ def _cell(stat, seeds: int) -> str:
     return f'{stat[0]:.1f}' + (f' ± {stat[1]:.1f}' if seeds > 1 else '')
 
 
-def results_tables(
-    paths: Sequence[str], protocols: Sequence[str] = ('video', 'clip')) -> str:
+def results_tables(paths: Sequence[str],
+                   protocols: Sequence[str] = ('video', 'clip')) -> str:
     """Every requested protocol's table for the runs under ``paths``."""
     runs = [load_run(d) for d in find_runs(paths)]
     if not runs:

@@ -93,4 +93,3 @@ def amp_settings(precision: str) -> dict:
                     loss_scale='dynamic')
     return dict(type='AmpOptimWrapper', dtype='bfloat16',
                 loss_scale=dict(enabled=False))
-

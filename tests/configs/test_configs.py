@@ -11,8 +11,8 @@ from mmengine.config import Config
 
 from conftest import REPO_ROOT
 
-CONFIGS = sorted(
-    p for p in (REPO_ROOT / 'configs').rglob('*.py') if '_base_' not in p.parts)
+CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').rglob('*.py')
+                 if '_base_' not in p.parts)
 NAME = re.compile(r'^r(18|50)_(ucf101|hmdb51|k400|synthetic_demo)(_split[23])?'
                   r'(_[a-z0-9_]+)?\.py$')
 

@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 from conftest import real_clips_dir
 
 RECIPE = '''
-_base_ = ['mmaction::recognition/r2plus1d/r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py']
+_base_ = ['mmaction::recognition/r2plus1d/r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py']  # noqa: E501
 custom_imports = dict(imports=['mmskd'], allow_failed_imports=False)
 model = dict(
     type='SKDSRLRecognizer3D',
@@ -39,8 +39,8 @@ def _shrink(cfg: Config, root: str, work_dir: str) -> Config:
         ann_file=f'{root}/train_blocks0-6.txt', data_prefix=dict(video=root))
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2)
     cfg.param_scheduler = None
-    for key in ('val_dataloader', 'val_cfg', 'val_evaluator', 'test_dataloader',
-                'test_cfg', 'test_evaluator'):
+    for key in ('val_dataloader', 'val_cfg', 'val_evaluator',
+                'test_dataloader', 'test_cfg', 'test_evaluator'):
         cfg[key] = None
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=2,
                                         by_epoch=False)

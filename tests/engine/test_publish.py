@@ -59,8 +59,9 @@ def test_release_is_weights_and_plain_meta_named_by_hash(tmp_path):
     assert done.stdout.split('\n')[0] == \
         "['meta', 'state_dict'] ['backbone.w']"
     meta = torch.load(final, weights_only=True)['meta']
-    assert meta == dict(epoch=3, iter=30, seed=0, source_checkpoint=
-                        'epoch_3.pth', dataset_meta=dict(classes=['a', 'b']))
+    assert meta == dict(epoch=3, iter=30, seed=0,
+                        source_checkpoint='epoch_3.pth',
+                        dataset_meta=dict(classes=['a', 'b']))
 
 
 def test_train_heads_kept_unless_stripped(tmp_path):

@@ -1,7 +1,8 @@
 """Time one SKD-SRL training step on N videos against one plain Recognizer3D
 step on 2N clips of the same shape, side by side in one process.
 
-    python tools/analysis/benchmark_step.py [--n 4] [--repeats 3] [--device cpu]
+    python tools/analysis/benchmark_step.py [--n 4] [--repeats 3]
+        [--device cpu]
 
 Prints one line per input size and, last, a JSON object for the default
 R3D-18 input (16x112x112): skd_step_s, plain_2n_step_s, ratio (batched mode),

@@ -86,4 +86,3 @@ def prepare_hmdb51(split_dir: str, out_dir: str, video_root: str = None,
     report['classes_file'] = osp.join(out_dir, 'hmdb51_classes.txt')
     write_lines_atomic(report['classes_file'], classes)
     return report
-

@@ -107,4 +107,3 @@ def prepare_ucf101(split_dir: str, out_dir: str, video_root: str = None,
                 osp.join(out_dir, name), entries, video_root)
         report['splits'][split] = result
     return report
-

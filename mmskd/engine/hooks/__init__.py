@@ -6,6 +6,6 @@ from .rng_state_hook import RandomStateHook
 from .self_kd_hook import SelfKDHook
 
 __all__ = [
-    'ChannelsLast3dHook', 'DecodeFailureHook', 'NonFiniteLossHook', 'RandomStateHook',
-    'ResumableCheckpointHook', 'SelfKDHook'
+    'ChannelsLast3dHook', 'DecodeFailureHook', 'NonFiniteLossHook',
+    'RandomStateHook', 'ResumableCheckpointHook', 'SelfKDHook'
 ]

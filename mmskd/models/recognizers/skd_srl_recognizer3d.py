@@ -1,7 +1,6 @@
 """SKD-SRL recognizer: Eq. 5 of the paper on two views per video."""
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
-import torch
 from mmaction.models.recognizers import Recognizer3D
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
@@ -74,12 +73,15 @@ class SKDSRLRecognizer3D(Recognizer3D):
         if inputs.dim() != 6 or inputs.shape[1] != 2:
             raise ValueError(
                 'SKDSRLRecognizer3D expects two views on the clip axis, '
-                f'inputs of shape [N, 2, C, T, H, W]; got {tuple(inputs.shape)}'
-                '. Use TwoViewSample in the train pipeline.')
+                'inputs of shape [N, 2, C, T, H, W]; got '
+                f'{tuple(inputs.shape)}. Use TwoViewSample in the train '
+                'pipeline.')
         if self.view_forward == 'separate':
             # [N, 1, C, T, H, W] per call -> backbone(+neck) feature maps
-            f1, kw1 = self.extract_feat(inputs[:, :1], data_samples=data_samples)
-            f2, kw2 = self.extract_feat(inputs[:, 1:], data_samples=data_samples)
+            f1, kw1 = self.extract_feat(inputs[:, :1],
+                                        data_samples=data_samples)
+            f2, kw2 = self.extract_feat(inputs[:, 1:],
+                                        data_samples=data_samples)
             aux = _merge_aux(kw1, kw2)
         else:
             n = inputs.shape[0]
