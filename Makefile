@@ -52,6 +52,7 @@ test: $(STAMP)
 # cores; resumes where it stopped): writes docs/results.md.
 table2: $(STAMP) data
 	$(PY) tools/analysis/run_table2.py --seeds 0 1 2 --out docs/results.md
+	$(PY) -m mmskd.utils.table2_report README.md docs/results.md
 
 # Release the demo's best checkpoint into model_zoo/ (name-<sha256[:8]>.pth)
 # and print its metafile entry (configs/skd_srl/README.md, "Model zoo").

@@ -6,9 +6,15 @@ per row, mean ± std of top-1 (video protocol), its difference to Baseline and
 whether that exceeds the seed spread, and which pairs break the paper's
 ordering. Everything from the ``## Investigation notes`` heading to the end
 is for people and kept verbatim when the file is rewritten.
+
+The README quotes the video-protocol table between two markers;
+``python -m mmskd.utils.table2_report README.md docs/results.md`` (the last
+step of ``make table2``) copies it there, and a test checks the two agree.
 """
+import argparse
 import os.path as osp
 import re
+import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .io import write_text_atomic
@@ -126,3 +132,68 @@ def write_results(path: str, tables: str, facts: Sequence[str],
     """Write ``path`` atomically (a sibling temp file, then a rename),
     keeping the notes section of the file there before."""
     write_text_atomic(path, render(tables, facts, stats, kept_notes(path)))
+
+
+README_START = '<!-- table2-results: start (make table2 copies this from ' \
+    'docs/results.md; do not edit) -->'
+README_END = '<!-- table2-results: end -->'
+
+
+def quoted_table(results_text: str) -> str:
+    """The first table of a results file's Results section, with the
+    protocol line above it (the video protocol, as written by
+    :func:`render`)."""
+    section = results_text.split('## Results\n', 1)
+    if len(section) != 2:
+        raise ValueError('no "## Results" section in the results file')
+    lines = section[1].lstrip('\n').splitlines()
+    end = next((i for i, ln in enumerate(lines)
+                if i > 2 and not ln.startswith('|')), len(lines))
+    if end < 4 or not lines[0].startswith('Protocol:'):
+        raise ValueError('the Results section does not start with a '
+                         'protocol line and a table')
+    return '\n'.join(lines[:end])
+
+
+def readme_block(readme_text: str) -> str:
+    """What the README holds between the two markers."""
+    start, end = readme_text.find(README_START), readme_text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f'README has no {README_START!r} ... '
+                         f'{README_END!r} block')
+    return readme_text[start + len(README_START):end].strip('\n')
+
+
+def sync_readme(readme: str, results: str) -> None:
+    """Copy the quoted table of ``results`` into ``readme``'s block."""
+    with open(results, encoding='utf-8') as f:
+        table = quoted_table(f.read())
+    with open(readme, encoding='utf-8') as f:
+        text = f.read()
+    old = readme_block(text)  # raises, naming the markers, if absent
+    start = text.find(README_START) + len(README_START)
+    end = text.find(README_END)
+    if old != table:
+        write_text_atomic(readme, text[:start] + '\n' + table + '\n' +
+                          text[end:])
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        description='Copy the video-protocol table of a results file (made '
+        'by tools/analysis/run_table2.py) into the README block between '
+        f'{README_START!r} and {README_END!r}.')
+    parser.add_argument('readme')
+    parser.add_argument('results')
+    args = parser.parse_args(argv)
+    try:
+        sync_readme(args.readme, args.results)
+    except (OSError, ValueError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 1
+    print(f'{args.readme}: table copied from {args.results}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

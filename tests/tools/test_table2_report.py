@@ -114,3 +114,38 @@ def test_write_is_atomic(root, tmp_path, monkeypatch):
         _write(root, out, ['- other facts'])
     assert out.read_text() == before
     assert [p.name for p in tmp_path.iterdir()] == ['results.md']
+
+
+def test_readme_gets_the_video_table_between_its_markers(root, tmp_path):
+    text = _write(root, tmp_path / 'results.md')
+    readme = tmp_path / 'README.md'
+    head, tail = '# Title\n\nIntro.\n', '\nAfter the table.\n'
+    readme.write_text(f'{head}{table2_report.README_START}\nold table\n'
+                      f'{table2_report.README_END}{tail}')
+    assert table2_report.main([str(readme), str(tmp_path / 'results.md')]) \
+        == 0
+    new = readme.read_text()
+    assert new.startswith(head + table2_report.README_START)
+    assert new.endswith(table2_report.README_END + tail)
+    block = table2_report.readme_block(new).splitlines()
+    # the video protocol's line and table, as written in results.md
+    assert block[0].startswith('Protocol: video accuracy')
+    assert block[0] in text.splitlines()
+    expected_rows = 2 + 1 + len(ROWS)  # header, rule, teacher, the rows
+    assert len(block) == 2 + expected_rows
+    assert all(ln in text.splitlines() for ln in block[2:])
+    assert 'clip accuracy' not in '\n'.join(block)
+    base_mean, base_std = _mean_std(TOP1['baseline'])
+    assert f'| Baseline | None | {base_mean:.1f} ± {base_std:.1f} |' \
+        in '\n'.join(block)
+
+
+def test_readme_without_markers_is_refused_and_left_alone(root, tmp_path,
+                                                          capsys):
+    _write(root, tmp_path / 'results.md')
+    readme = tmp_path / 'README.md'
+    readme.write_text('# Title\n')
+    assert table2_report.main([str(readme), str(tmp_path / 'results.md')]) \
+        == 1
+    assert 'table2-results: start' in capsys.readouterr().err
+    assert readme.read_text() == '# Title\n'
