@@ -135,14 +135,20 @@ def time_pipelines(pipelines: Dict[str, Callable], videos: Sequence[str],
     """Seconds per sample, array [repeats, videos] for each pipeline.
 
     Calls are interleaved (video by video, pipeline by pipeline) and seeded
-    alike, so every pipeline draws the same first clip and crop.
+    alike, so every pipeline draws the same first clip and crop. The order
+    of the pipelines rotates from one video to the next: whichever runs
+    right after others on the same file runs faster (up to 15% measured for
+    the stock pipeline on ucf101_mini), so a fixed order favours the last.
     """
     times = {name: np.zeros((repeats, len(videos))) for name in pipelines}
     for name, pipeline in pipelines.items():  # warm-up: imports, caches
         pipeline(sample_dict(videos[0]))
+    names = list(pipelines)
     for r in range(repeats):
         for v, path in enumerate(videos):
-            for name, pipeline in pipelines.items():
+            shift = (r * len(videos) + v) % len(names)
+            for name in names[shift:] + names[:shift]:
+                pipeline = pipelines[name]
                 np.random.seed(r * len(videos) + v)
                 start = time.perf_counter()
                 pipeline(sample_dict(path))

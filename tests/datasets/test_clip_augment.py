@@ -198,6 +198,36 @@ def test_hue_in_place_path_equals_the_plain_formula_bit_for_bit():
         assert np.array_equal(clip, before)  # the input is not written
 
 
+@pytest.mark.parametrize('op,param', [(ClipGaussianBlur(), 0.1),
+                                      (ClipGaussianBlur(), 1.7),
+                                      (ClipHue(), 0.0),
+                                      (ClipHue(), 0.0999)])
+def test_apply_owned_works_in_place_with_the_same_bits(op, param):
+    """The in-place variant run_clip_ops uses gives apply's float32 values
+    exactly, in the buffer it was handed (no new clip-sized array)."""
+    clip = np.stack(make_clip(t=3, h=17, w=13)).astype(np.float32)
+    expected = op.apply(clip.copy(), param)
+    owned = clip.copy()
+    out = op.apply_owned(owned, param)
+    assert out.dtype == np.float32 and np.array_equal(out, expected)
+    assert np.shares_memory(out, owned)
+
+
+def test_unstack_clip_clamps_and_rounds_half_to_even():
+    """Hand-checked values: out-of-range ones saturate, halves go to the
+    even neighbour (numpy's and OpenCV's rounding), and the output frames
+    are uint8 copies, whatever became of the float buffer."""
+    from mmskd.datasets.transforms.clip_base import unstack_clip
+    values = [-7.0, -0.5, 0.49, 0.5, 1.5, 2.5, 126.5, 254.5, 255.4, 300.0]
+    expected = [0, 0, 0, 0, 2, 2, 126, 254, 255, 255]
+    clip = np.array(values * 3, np.float32).reshape(1, 1, 10, 3, order='F')
+    frames = unstack_clip(clip)
+    assert len(frames) == 1 and frames[0].dtype == np.uint8
+    assert frames[0][0, :, 0].tolist() == expected
+    clip[:] = 99.0  # the returned frames do not share its memory
+    assert frames[0][0, :, 2].tolist() == expected
+
+
 def test_composite_applies_ops_in_paper_order():
     imgs = make_clip(t=3, h=16, w=16)
     composite = run(SKDClipAugment(p=1.0), imgs, seed=8)

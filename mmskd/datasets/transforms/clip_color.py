@@ -124,11 +124,21 @@ class ClipHue(_UniformParamOp):
         super().__init__(p, value_range)
 
     def apply(self, clip: np.ndarray, param: float) -> np.ndarray:
-        # In place after the first division (each step writes into the
-        # buffer it reads). H + 360 d < 720, so "subtract 360 where >= 360"
-        # is the float32 np.mod(H + 360 d, 360) exactly, at 1/5 of its cost.
-        t, h, w, _ = clip.shape
-        rgb = np.divide(clip, 255.0, dtype=np.float32).reshape(t * h, w, 3)
+        return self._rotate(np.divide(clip, 255.0, dtype=np.float32), param)
+
+    def apply_owned(self, clip: np.ndarray, param: float) -> np.ndarray:
+        if clip.dtype != np.float32 or not clip.flags.c_contiguous:
+            return self.apply(clip, param)
+        return self._rotate(np.divide(clip, 255.0, out=clip), param)
+
+    @staticmethod
+    def _rotate(rgb: np.ndarray, param: float) -> np.ndarray:
+        """Hue-rotate a float32 [T, H, W, 3] clip in [0, 1], in place."""
+        # Each step writes into the buffer it reads. H + 360 d < 720, so
+        # "subtract 360 where >= 360" is the float32 np.mod(H + 360 d, 360)
+        # exactly, at 1/5 of its cost.
+        t, h, w, _ = rgb.shape
+        rgb = rgb.reshape(t * h, w, 3)
         hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV, dst=rgb)  # H in [0, 360)
         hue = hsv[..., 0]
         hue += np.float32(360.0 * param)
