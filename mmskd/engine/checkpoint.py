@@ -120,9 +120,15 @@ def atomic_save(original: Callable) -> Callable:
                             backend_args)
         filename = str(filename)
         tmp = f'{filename}.tmp'  # same dir: os.replace must not cross mounts
-        original(checkpoint, tmp)
-        _fsync(tmp)  # the data reaches disk before the name points at it
-        os.replace(tmp, filename)
+        try:
+            original(checkpoint, tmp)
+            _fsync(tmp)  # the data reaches disk before the name points at it
+            os.replace(tmp, filename)
+        except BaseException:
+            # e.g. a full disk: the partial file goes, the old one stays
+            if osp.exists(tmp):
+                os.remove(tmp)
+            raise
         _fsync(osp.dirname(osp.abspath(filename)))
 
     save_checkpoint._mmskd_atomic = True

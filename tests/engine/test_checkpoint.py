@@ -76,6 +76,25 @@ def test_atomic_save_writes_a_complete_file_and_no_tmp(tmp_path):
     assert ckpt.checkpoint_problem(str(tmp_path / 'a.pth')) is None
 
 
+def test_failed_write_removes_its_partial_file_and_keeps_the_old(tmp_path):
+    """A write that fails part-way (here: ENOSPC after half the bytes, as a
+    full disk does) raises, leaves no .tmp behind and the old file intact."""
+    from mmengine.runner.checkpoint import save_checkpoint
+    target = tmp_path / 'a.pth'
+    ckpt.atomic_save(save_checkpoint)({'w': torch.ones(3)}, target)
+    before = target.read_bytes()
+
+    def half_then_full_disk(checkpoint, filename, *args):
+        with open(filename, 'wb') as f:
+            f.write(before[:len(before) // 2])
+        raise OSError(28, 'No space left on device')
+
+    with pytest.raises(OSError, match='No space'):
+        ckpt.atomic_save(half_then_full_disk)({'w': torch.zeros(3)}, target)
+    assert [p.name for p in tmp_path.iterdir()] == ['a.pth']
+    assert target.read_bytes() == before
+
+
 def test_truncated_last_checkpoint_falls_back_with_a_log_line(
         tmp_path, warnings_seen):
     work = _work_dir(tmp_path)
