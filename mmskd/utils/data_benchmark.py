@@ -146,10 +146,11 @@ def time_pipelines(pipelines: Dict[str, Callable], videos: Sequence[str],
     names = list(pipelines)
     for r in range(repeats):
         for v, path in enumerate(videos):
-            shift = (r * len(videos) + v) % len(names)
+            sample = r * len(videos) + v
+            shift = sample % len(names)
             for name in names[shift:] + names[:shift]:
                 pipeline = pipelines[name]
-                np.random.seed(r * len(videos) + v)
+                np.random.seed(sample)
                 start = time.perf_counter()
                 pipeline(sample_dict(path))
                 times[name][r, v] = time.perf_counter() - start

@@ -155,13 +155,20 @@ def quoted_table(results_text: str) -> str:
     return '\n'.join(lines[:end])
 
 
-def readme_block(readme_text: str) -> str:
-    """What the README holds between the two markers."""
+def _block_span(readme_text: str) -> Tuple[int, int]:
+    """Where the README's block lies: from the end of the start marker to
+    the start of the end marker."""
     start, end = readme_text.find(README_START), readme_text.find(README_END)
     if start < 0 or end < start:
         raise ValueError(f'README has no {README_START!r} ... '
                          f'{README_END!r} block')
-    return readme_text[start + len(README_START):end].strip('\n')
+    return start + len(README_START), end
+
+
+def readme_block(readme_text: str) -> str:
+    """What the README holds between the two markers."""
+    start, end = _block_span(readme_text)
+    return readme_text[start:end].strip('\n')
 
 
 def sync_readme(readme: str, results: str) -> None:
@@ -170,10 +177,8 @@ def sync_readme(readme: str, results: str) -> None:
         table = quoted_table(f.read())
     with open(readme, encoding='utf-8') as f:
         text = f.read()
-    old = readme_block(text)  # raises, naming the markers, if absent
-    start = text.find(README_START) + len(README_START)
-    end = text.find(README_END)
-    if old != table:
+    start, end = _block_span(text)  # raises, naming the markers, if absent
+    if text[start:end].strip('\n') != table:
         write_text_atomic(readme, text[:start] + '\n' + table + '\n' +
                           text[end:])
 
