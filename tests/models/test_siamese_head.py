@@ -75,9 +75,10 @@ def test_loss_keys_values_and_every_parameter_gets_gradient(proj_out_bn):
         pred_hidden_channels=16,
         proj_out_bn=proj_out_bn)
     out = head.loss(torch.randn(4, 32, 1, 2, 2), torch.randn(4, 32, 1, 2, 2))
-    assert set(out) == {'loss_sim', 'cos_sim'}
+    assert set(out) == {'loss_sim', 'cos_sim', 'cos_sim_mismatched', 'z_std'}
     assert torch.isfinite(out['loss_sim']) and -1 <= out['cos_sim'] <= 1
-    assert not out['cos_sim'].requires_grad
+    assert not any(out[k].requires_grad
+                   for k in ('cos_sim', 'cos_sim_mismatched', 'z_std'))
     # loss_weight 1: L_sim = -(mean cosine), so the metric mirrors the loss.
     torch.testing.assert_close(out['cos_sim'], -out['loss_sim'].detach())
     out['loss_sim'].backward()
@@ -111,9 +112,22 @@ def test_loss_stops_gradient_into_the_other_views_projection():
     assert torch.count_nonzero(feat1.grad) == 0
 
 
+def test_training_batch_of_one_video_adds_no_loss_but_keeps_the_graph():
+    torch.manual_seed(5)
+    head = SiameseHead(in_channels=8, proj_channels=16, pred_hidden_channels=4)
+    out = head.train().loss(torch.randn(1, 8), torch.randn(1, 8))
+    assert set(out) == {'loss_sim'} and out['loss_sim'].item() == 0.0
+    out['loss_sim'].backward()  # every parameter is reached (DDP), by zero
+    for name, param in head.named_parameters():
+        assert param.grad is not None and not param.grad.any(), name
+    # BN running statistics are left alone by the skipped batch
+    bn = head.predictor[1]
+    assert bn.num_batches_tracked.item() == 0
+
+
 def test_bad_inputs_and_arguments(head):
-    with pytest.raises(ValueError, match='batch size 1'):
-        head.train().loss(torch.randn(1, 512), torch.randn(1, 512))
+    with pytest.raises(ValueError, match='batch size 1.*drop_last'):
+        head.train()(torch.randn(1, 512))
     z, v = head.eval()(torch.randn(1, 512))  # eval: BN uses running stats
     assert v.shape == (1, 2048)
     head.train()

@@ -47,7 +47,8 @@ def test_loss_keys_and_values_match_eq5():
     losses = model.loss(inputs, samples)
     assert set(losses) == {
         'loss_cls', 'loss_kd', 'loss_sim', 'top1_acc_view1', 'top5_acc_view1',
-        'top1_acc_view2', 'top5_acc_view2', 'cos_sim'
+        'top1_acc_view2', 'top5_acc_view2', 'cos_sim', 'cos_sim_mismatched',
+        'z_std'
     }
     # Independent plain-torch Eq. 5 on the same modules (train-mode BN,
     # one encoder call per view, as view_forward='separate').
@@ -70,7 +71,8 @@ def test_loss_keys_and_values_match_eq5():
                                                      rel=1e-5)
     assert losses['loss_sim'].item() == pytest.approx(BETA * sim.item(),
                                                       rel=1e-5)
-    for key in ('top1_acc_view1', 'top1_acc_view2', 'cos_sim'):
+    for key in ('top1_acc_view1', 'top1_acc_view2', 'cos_sim',
+                'cos_sim_mismatched', 'z_std'):
         assert 'loss' not in key  # the runner sums every key with "loss"
 
 

@@ -49,6 +49,7 @@ train_dataloader = dict(
     batch_size=16,
     num_workers=1,  # decoding 64-px videos is cheap; leave the cores to SGD
     pin_memory=False,
+    drop_last=True,  # as video_16x112.py: no batch of one video
     dataset=dict(
         num_classes=10,  # tools/data/synthetic/generate.py's 10 classes
         ann_file=data_root + 'train.txt',

@@ -67,6 +67,13 @@ train_dataloader = dict(
     num_workers=8,
     persistent_workers=True,
     pin_memory=True,
+    # Drop each epoch's last incomplete batch (per GPU; a different few
+    # videos each epoch, since the order is reshuffled). Two-view training
+    # needs it: a last batch of one video (9,537 UCF101 videos on 1 or 2
+    # GPUs) gives the Siamese head's BatchNorm no statistics. Single-view
+    # configs drop it too, so every row of a comparison sees the same
+    # videos per step and steps per epoch.
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type=dataset_type, pipeline=train_pipeline))
 val_dataloader = dict(

@@ -3,15 +3,17 @@
 Not an MMAction2 neck: a neck feeds the classifier, while this head only adds
 L_sim during training and is dropped from the released model.
 """
+import logging
 from typing import Dict, Tuple
 
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
 from mmaction.utils import OptConfigType, OptMultiConfig
+from mmengine.logging import print_log
 from mmengine.model import BaseModule
 
-from ..losses.siamese_similarity_loss import neg_cosine
+from .siamese_monitors import siamese_monitors
 
 
 @MODELS.register_module()
@@ -65,6 +67,7 @@ class SiameseHead(BaseModule):
         if loss_sim is None:
             loss_sim = dict(type='SiameseSimilarityLoss', loss_weight=1.0)
         self.loss_sim = MODELS.build(loss_sim)
+        self._warned_single = False
 
     def _pool(self, feat: torch.Tensor) -> torch.Tensor:
         """Average-pool [N, C, T, H, W] (or pass [N, C]) to r, [N, C]."""
@@ -75,7 +78,8 @@ class SiameseHead(BaseModule):
         if self.training and feat.size(0) < 2:
             raise ValueError('SiameseHead has BatchNorm and needs at least 2 '
                              'samples per view in training, got batch size '
-                             f'{feat.size(0)}')
+                             f'{feat.size(0)} (train loaders of two-view '
+                             'configs set drop_last=True)')
         if feat.dim() == 5:
             return feat.mean(dim=(2, 3, 4))  # [N, C, T, H, W] -> [N, C]
         return feat  # [N, C], already pooled
@@ -97,20 +101,35 @@ class SiameseHead(BaseModule):
 
     def loss(self, feat1: torch.Tensor,
              feat2: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """L_sim (Eq. 3) of two views of the same videos.
+        """L_sim (Eq. 3) of two views of the same videos, and its monitors.
+
+        A training batch of one video (the last, incomplete batch of an
+        epoch when the loader keeps it) gives BatchNorm no statistics: it
+        contributes no L_sim (a zero that still reaches every parameter, so
+        DistributedDataParallel sees them all used) and a warning, once.
 
         Args:
             feat1 (torch.Tensor): View-1 feature, [N, C, T, H, W] or [N, C].
             feat2 (torch.Tensor): View-2 feature, same shape as ``feat1``.
 
         Returns:
-            dict[str, torch.Tensor]: ``loss_sim`` and ``cos_sim``, the
-            detached mean cosine between each v and the other view's z
-            (1 = aligned; a logged metric, not summed into the loss).
+            dict[str, torch.Tensor]: ``loss_sim`` and the detached metrics
+            of :func:`siamese_monitors` (``cos_sim``, ``cos_sim_mismatched``,
+            ``z_std``; logged, not summed into the loss).
         """
+        if self.training and feat1.size(0) < 2:
+            return dict(loss_sim=self._no_loss_for_one_video())
         z1, v1 = self(feat1)  # [N, D] each
         z2, v2 = self(feat2)  # [N, D] each
         loss_sim = self.loss_sim(z1, z2, v1, v2)
-        with torch.no_grad():
-            cos_sim = -0.5 * (neg_cosine(v1, z2) + neg_cosine(v2, z1))
-        return dict(loss_sim=loss_sim, cos_sim=cos_sim)
+        return dict(loss_sim=loss_sim, **siamese_monitors(z1, z2, v1, v2))
+
+    def _no_loss_for_one_video(self) -> torch.Tensor:
+        if not self._warned_single:
+            self._warned_single = True
+            print_log(
+                'SiameseHead: a training batch holds one video, so L_sim '
+                'is skipped for it (BatchNorm needs 2 samples); set '
+                'train_dataloader.drop_last=True to drop such batches',
+                logger='current', level=logging.WARNING)
+        return 0.0 * torch.stack([p.sum() for p in self.parameters()]).sum()
