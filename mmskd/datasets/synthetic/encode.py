@@ -5,7 +5,7 @@ read set (:func:`_yuv_frame`) and the ``bitexact`` muxer flag keeping
 version strings and times out of the container, the same frames give the
 same bytes on the same stack, whatever was encoded before in the process.
 """
-from typing import Iterable
+from typing import Iterable, Optional
 
 import av
 import cv2
@@ -15,7 +15,7 @@ CODEC = 'libx264'
 PIX_FMT = 'yuv420p'
 
 
-def encoder_options(crf: int) -> dict:
+def encoder_options(crf: int, keyint: Optional[int] = None) -> dict:
     """x264 options that make the bytes a pure function of the frames.
 
     ``threads=1``: threaded x264 is not deterministic. ``mbtree=0``: with
@@ -23,10 +23,15 @@ def encoder_options(crf: int) -> dict:
     the same frames were encoded again later in the same process (not
     reproducible in isolation, so it depends on leftover memory); with it
     off, 1140 re-encodings were all identical. ``bframes=0`` keeps decoded
-    frame counts exact for every reader.
+    frame counts exact for every reader. ``keyint`` (frames between
+    keyframes; None keeps x264's default) makes random clip seeks cheap.
+    ``crf=0`` is lossless.
     """
+    params = 'bframes=0:mbtree=0'
+    if keyint is not None:
+        params += f':keyint={keyint}:min-keyint={keyint}'
     return {'crf': str(crf), 'preset': 'veryfast', 'threads': '1',
-            'x264-params': 'bframes=0:mbtree=0'}
+            'x264-params': params}
 
 
 def _yuv_frame(rgb: np.ndarray) -> av.VideoFrame:
@@ -53,7 +58,7 @@ def _yuv_frame(rgb: np.ndarray) -> av.VideoFrame:
 
 
 def write_video(path, frames: Iterable[np.ndarray], width: int, height: int,
-                fps: int, crf: int) -> int:
+                fps: int, crf: int, keyint: Optional[int] = None) -> int:
     """Encode RGB uint8 ``frames`` (HxWx3, even H and W) to ``path``.
 
     Returns:
@@ -65,7 +70,7 @@ def write_video(path, frames: Iterable[np.ndarray], width: int, height: int,
         stream = container.add_stream(CODEC, rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, PIX_FMT
         stream.codec_context.thread_count = 1
-        stream.options = encoder_options(crf)
+        stream.options = encoder_options(crf, keyint)
         for frame in frames:
             container.mux(stream.encode(_yuv_frame(frame)))
             count += 1
