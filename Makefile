@@ -43,7 +43,7 @@ data: | $(STAMP)
 	@$(PY) tools/data/synthetic/generate.py $(DATA_DIR)
 
 demo: $(STAMP) data
-	@$(PY) -m mmskd.utils.demo --config $(DEMO_CONFIG) --work-dir $(DEMO_DIR) --data-dir $(DATA_DIR)
+	@$(PY) -m mmskd.apis.demo --config $(DEMO_CONFIG) --work-dir $(DEMO_DIR) --data-dir $(DATA_DIR)
 
 test: $(STAMP)
 	$(PY) -m pytest tests
@@ -52,12 +52,12 @@ test: $(STAMP)
 # cores; resumes where it stopped): writes docs/results.md.
 table2: $(STAMP) data
 	$(PY) tools/analysis/run_table2.py --seeds 0 1 2 --out docs/results.md
-	$(PY) -m mmskd.utils.table2_report README.md docs/results.md
+	$(PY) -m mmskd.studies.table2_report README.md docs/results.md
 
 # Release the demo's best checkpoint into model_zoo/ (name-<sha256[:8]>.pth)
 # and print its metafile entry (configs/skd_srl/README.md, "Model zoo").
 zoo: $(STAMP)
-	$(PY) -m mmskd.utils.model_zoo $(DEMO_DIR) --name $(basename $(notdir $(DEMO_CONFIG))) --out-dir model_zoo
+	$(PY) -m mmskd.zoo.model_zoo $(DEMO_DIR) --name $(basename $(notdir $(DEMO_CONFIG))) --out-dir model_zoo
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

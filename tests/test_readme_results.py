@@ -3,7 +3,7 @@ import re
 
 from conftest import REPO_ROOT
 
-from mmskd.utils.table2_report import quoted_table, readme_block
+from mmskd.studies.table2_report import quoted_table, readme_block
 
 README = REPO_ROOT / 'README.md'
 RESULTS = REPO_ROOT / 'docs' / 'results.md'
@@ -14,7 +14,7 @@ def test_readme_block_is_the_results_video_table():
     block = readme_block(README.read_text(encoding='utf-8'))
     table = quoted_table(RESULTS.read_text(encoding='utf-8'))
     assert block == table, ('README.md is out of date: run `python -m '
-                            'mmskd.utils.table2_report README.md '
+                            'mmskd.studies.table2_report README.md '
                             'docs/results.md`')
     for method in ('Baseline', 'Baseline + data augment', 'KD', 'Self-KD',
                    'SKD-SRL'):

@@ -23,7 +23,7 @@ files you trust, since unpickling can run arbitrary code.
 """
 import argparse
 
-from mmskd.utils.hara_checkpoint import (HaraCheckpointError,
+from mmskd.zoo.hara_checkpoint import (HaraCheckpointError,
                                          convert_hara_checkpoint)
 
 

@@ -9,7 +9,7 @@ import argparse
 
 import mmskd  # noqa: F401
 from mmskd.apis.launch import find_checkpoint
-from mmskd.utils.export import export_plain
+from mmskd.deployment.export import export_plain
 
 
 def main():

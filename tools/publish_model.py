@@ -13,7 +13,7 @@ import pickle
 import sys
 
 import mmskd  # noqa: F401  (allow-lists mmengine's checkpoint records)
-from mmskd.utils.publish import publish_checkpoint
+from mmskd.zoo.publish import publish_checkpoint
 
 
 def main() -> int:

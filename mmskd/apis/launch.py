@@ -7,12 +7,11 @@ the standard MMEngine ``Runner``.
 import argparse
 import os
 import os.path as osp
-from glob import glob
 from typing import List, Optional
 
 from mmengine.config import Config, DictAction
 
-from mmskd.utils.io import write_json_atomic
+from mmskd.utils.io import find_checkpoint, write_json_atomic
 
 LAUNCHERS = ['none', 'pytorch', 'slurm', 'mpi']
 
@@ -108,22 +107,6 @@ def _enable_amp(cfg: Config, dtype: Optional[str] = None) -> None:
     bf16 = cfg.optim_wrapper.get('dtype') == 'bfloat16'
     cfg.optim_wrapper.setdefault('loss_scale',
                                  dict(enabled=False) if bf16 else 'dynamic')
-
-
-def find_checkpoint(path: str) -> str:
-    """A checkpoint file as given, or the best (else latest) in a work dir."""
-    if osp.isfile(path):
-        return path
-    if not osp.isdir(path):
-        raise FileNotFoundError(f'checkpoint not found: {path}')
-    best = sorted(glob(osp.join(path, 'best_*.pth')), key=osp.getmtime)
-    if best:
-        return best[-1]
-    last = osp.join(path, 'last_checkpoint')
-    if osp.isfile(last):
-        with open(last) as f:
-            return f.read().strip()
-    raise FileNotFoundError(f'no best_*.pth and no last_checkpoint in {path}')
 
 
 def build_test_cfg(args: argparse.Namespace) -> Config:

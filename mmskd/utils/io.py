@@ -5,6 +5,7 @@ import json
 import os
 import os.path as osp
 import tempfile
+from glob import glob
 from typing import Iterator, Optional
 
 
@@ -57,3 +58,19 @@ def atomic_output(path: str, tmp: Optional[str] = None) -> Iterator[str]:
     finally:
         if osp.exists(tmp):
             os.remove(tmp)
+
+
+def find_checkpoint(path: str) -> str:
+    """A checkpoint file as given, or the best (else latest) in a work dir."""
+    if osp.isfile(path):
+        return path
+    if not osp.isdir(path):
+        raise FileNotFoundError(f'checkpoint not found: {path}')
+    best = sorted(glob(osp.join(path, 'best_*.pth')), key=osp.getmtime)
+    if best:
+        return best[-1]
+    last = osp.join(path, 'last_checkpoint')
+    if osp.isfile(last):
+        with open(last) as f:
+            return f.read().strip()
+    raise FileNotFoundError(f'no best_*.pth and no last_checkpoint in {path}')

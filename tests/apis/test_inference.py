@@ -18,7 +18,7 @@ from mmengine.config import Config
 from conftest import REPO_ROOT, real_clips_dir
 from mmskd.apis.inference import (CheckpointMismatchError, VideoReadError,
                                   init_model, load_label_map, recognize, top_k)
-from mmskd.utils.export import export_plain
+from mmskd.deployment.export import export_plain
 
 SKD = str(REPO_ROOT / 'configs/skd_srl/r18_synthetic_demo.py')
 BASELINE = str(REPO_ROOT / 'configs/baselines/r18_synthetic_demo.py')

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from helpers.tiny_run import REPO
-from mmskd.utils.publish import plain_meta, publish_checkpoint
+from mmskd.zoo.publish import plain_meta, publish_checkpoint
 
 
 class Evil:

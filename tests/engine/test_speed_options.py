@@ -15,7 +15,7 @@ from mmengine.logging import MMLogger
 
 from conftest import REPO_ROOT
 from mmskd.engine.hooks.channels_last_hook import ChannelsLast3dHook
-from mmskd.utils import speed
+from mmskd.engine import speed
 
 CL3D = torch.channels_last_3d
 

@@ -10,7 +10,7 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO_ROOT
-from mmskd.utils import data_benchmark as db
+from mmskd.benchmarks import data as db
 
 CONFIG = str(REPO_ROOT / 'configs/skd_srl/r18_ucf101.py')
 

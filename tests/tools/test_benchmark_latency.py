@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from conftest import REPO_ROOT
-from mmskd.utils import latency
+from mmskd.deployment import latency
 
 
 class TinyNet(nn.Module):

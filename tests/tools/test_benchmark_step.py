@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from mmskd.utils.benchmark import build_pair, compare_step, time_alternating
+from mmskd.benchmarks.step import build_pair, compare_step, time_alternating
 
 
 def test_pair_shares_the_encoder_architecture():

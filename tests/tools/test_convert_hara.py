@@ -13,8 +13,8 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.runner import load_checkpoint
 
-from mmskd.utils import hara_checkpoint
-from mmskd.utils.hara_checkpoint import (HaraCheckpointError,
+from mmskd.zoo import hara_checkpoint
+from mmskd.zoo.hara_checkpoint import (HaraCheckpointError,
                                          convert_hara_checkpoint)
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,8 +13,8 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 
 from conftest import REPO_ROOT
-from mmskd.utils import onnx_export
-from mmskd.utils.export import plain_model_cfg
+from mmskd.deployment import onnx_export
+from mmskd.deployment.export import plain_model_cfg
 
 DEMO = str(REPO_ROOT / 'configs/skd_srl/r18_synthetic_demo.py')
 

@@ -59,7 +59,7 @@ def test_export_loads_strictly_and_predicts_identically(trained):
 
 
 def test_export_refuses_non_skd_inputs(trained, tmp_path):
-    from mmskd.utils.export import export_plain, plain_model_cfg
+    from mmskd.deployment.export import export_plain, plain_model_cfg
     _, ckpt, _ = trained
     with pytest.raises(ValueError, match='Recognizer3D'):
         plain_model_cfg(dict(type='Recognizer3D'))

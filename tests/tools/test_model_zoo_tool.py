@@ -1,10 +1,10 @@
-"""mmskd.utils.model_zoo: publish a tested run and print its zoo entry."""
+"""mmskd.zoo.model_zoo: publish a tested run and print its zoo entry."""
 import hashlib
 import json
 
 import torch
 
-from mmskd.utils import model_zoo
+from mmskd.zoo import model_zoo
 
 
 def _run_dir(tmp_path, with_clip=True):

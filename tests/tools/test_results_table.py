@@ -7,7 +7,7 @@ import pytest
 from conftest import REPO_ROOT
 from mmengine.config import Config
 
-from mmskd.utils.results_table import find_runs, load_run, results_tables
+from mmskd.studies.results_table import find_runs, load_run, results_tables
 
 TABLE2 = REPO_ROOT / 'configs' / 'table2'
 

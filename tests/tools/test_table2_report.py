@@ -7,10 +7,10 @@ import pytest
 from conftest import REPO_ROOT
 from mmengine.config import Config
 
-from mmskd.utils import table2_report
-from mmskd.utils.results_table import results_tables
-from mmskd.utils.table2_report import NOTES, row_stats, write_results
-from mmskd.utils.table2_runner import ROWS, TEACHER, config_of
+from mmskd.studies import table2_report
+from mmskd.studies.results_table import results_tables
+from mmskd.studies.table2_report import NOTES, row_stats, write_results
+from mmskd.studies.table2_runner import ROWS, TEACHER, config_of
 
 TOP1 = dict(  # % per seed; Self-KD below KD: one violated pair
     baseline=(40, 42, 44), baseline_aug=(41, 43, 48), kd_r50=(50, 52, 54),

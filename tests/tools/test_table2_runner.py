@@ -4,9 +4,9 @@ import importlib.util
 import pytest
 from conftest import REPO_ROOT
 
-from mmskd.utils import table2_exec
-from mmskd.utils.table2_eta import Eta
-from mmskd.utils.table2_runner import (ROWS, TEACHER, build_plan, command,
+from mmskd.studies import table2_exec
+from mmskd.studies.table2_eta import Eta
+from mmskd.studies.table2_runner import (ROWS, TEACHER, build_plan, command,
                                        stages_left)
 
 TEACHER_DIR = 'work_dirs/table2/kd_teacher'

@@ -30,8 +30,8 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmskd  # noqa: F401
-from mmskd.utils import data_benchmark as db
-from mmskd.utils.speed import tune_malloc
+from mmskd.benchmarks import data as db
+from mmskd.engine.speed import tune_malloc
 
 
 def parse_args(argv=None):

@@ -20,7 +20,7 @@ import onnxruntime as ort
 import torch
 
 import mmskd  # noqa: F401
-from mmskd.utils.latency import benchmark, build_r3d, markdown_table
+from mmskd.deployment.latency import benchmark, build_r3d, markdown_table
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -15,7 +15,7 @@ import platform
 import torch
 
 import mmskd  # noqa: F401
-from mmskd.utils.benchmark import compare_step
+from mmskd.benchmarks.step import compare_step
 
 
 def main():

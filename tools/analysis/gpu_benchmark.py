@@ -26,8 +26,8 @@ from mmaction.structures import ActionDataSample
 from mmengine.registry import init_default_scope
 
 import mmskd  # noqa: F401  (its compat fixes let bf16 scores reach heads)
-from mmskd.utils.benchmark import build_pair
-from mmskd.utils.speed import AMP_DTYPES, enable_channels_last_3d
+from mmskd.benchmarks.step import build_pair
+from mmskd.engine.speed import AMP_DTYPES, enable_channels_last_3d
 
 MODELS = ('plain', 'skd_batched', 'skd_separate')
 FORMATS = ('contiguous', 'channels_last')

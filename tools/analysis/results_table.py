@@ -14,7 +14,7 @@ import argparse
 import sys
 from typing import List, Optional
 
-from mmskd.utils.results_table import PROTOCOLS, results_tables
+from mmskd.studies.results_table import PROTOCOLS, results_tables
 
 
 def main(argv: Optional[List[str]] = None) -> int:

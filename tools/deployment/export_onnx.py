@@ -20,7 +20,7 @@ from mmengine.config import Config
 
 import mmskd  # noqa: F401
 from mmskd.apis.launch import find_checkpoint
-from mmskd.utils.onnx_export import (clip_shape, export_checked,
+from mmskd.deployment.onnx_export import (clip_shape, export_checked,
                                      load_inference_net)
 
 

@@ -5,7 +5,7 @@ from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
-from mmskd.utils.speed import enable_channels_last_3d
+from mmskd.engine.speed import enable_channels_last_3d
 
 
 @HOOKS.register_module()

@@ -23,8 +23,8 @@ from mmengine.logging import MMLogger
 from mmengine.runner import CheckpointLoader, weights_to_cpu
 from torch import Tensor
 
-from mmskd.apis.launch import find_checkpoint
-from mmskd.utils.export import TRAIN_ONLY_PREFIXES
+from mmskd.utils.io import find_checkpoint
+from .skd_srl_recognizer3d import TRAIN_ONLY_PREFIXES
 
 DEFAULT_LOSS_KD = dict(type='KDLoss', tau=10.0, loss_weight=0.1)
 CKPT_KEY = 'model.teacher_ckpt'  # named in every error about the file

@@ -7,6 +7,11 @@ from mmaction.utils import ConfigType, OptConfigType, SampleList
 from torch import Tensor
 
 VIEW_MODES = ('separate', 'batched')
+# What a plain Recognizer3D does not have: config keys and state-dict key
+# prefixes of the training-only parts (the projector g and predictor q, and
+# the distillation loss), dropped by the plain export.
+TRAIN_ONLY_MODEL_KEYS = ('siamese_head', 'loss_kd', 'view_forward')
+TRAIN_ONLY_PREFIXES = ('siamese_head.', 'loss_kd.')
 
 
 @MODELS.register_module()

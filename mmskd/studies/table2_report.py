@@ -1,6 +1,6 @@
 """``docs/results.md`` of the measured Table II ablation.
 
-The file holds the tables of :mod:`mmskd.utils.results_table`, how they were
+The file holds the tables of :mod:`mmskd.studies.results_table`, how they were
 made, and a "Discussion" made only of what is computed here from the runs:
 per row, mean ± std of top-1 (video protocol), its difference to Baseline and
 whether that exceeds the seed spread, and which pairs break the paper's
@@ -8,7 +8,7 @@ ordering. Everything from the ``## Investigation notes`` heading to the end
 is for people and kept verbatim when the file is rewritten.
 
 The README quotes the video-protocol table between two markers;
-``python -m mmskd.utils.table2_report README.md docs/results.md`` (the last
+``python -m mmskd.studies.table2_report README.md docs/results.md`` (the last
 step of ``make table2``) copies it there, and a test checks the two agree.
 """
 import argparse
@@ -17,7 +17,7 @@ import re
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .io import write_text_atomic
+from mmskd.utils.io import write_text_atomic
 from .results_table import find_runs, load_run, mean_std
 
 NOTES = '## Investigation notes'

@@ -2,7 +2,7 @@
 
 ``make demo`` leaves a work dir with the best checkpoint and the test
 metrics of both protocols (``test_video.json``, ``test_clip.json``). This
-publishes the checkpoint with :func:`~mmskd.utils.publish.publish_checkpoint`
+publishes the checkpoint with :func:`~mmskd.zoo.publish.publish_checkpoint`
 (``OUT_DIR/<name>-<sha256[:8]>.pth``) and prints the ``Results`` / ``Weights``
 of ``configs/skd_srl/metafile.yml`` and the row of the model-zoo README, so
 the numbers there are copied from this command's output, never typed.
@@ -13,8 +13,8 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional
 
-from mmskd.apis.launch import find_checkpoint
-from mmskd.utils.publish import publish_checkpoint
+from mmskd.utils.io import find_checkpoint
+from mmskd.zoo.publish import publish_checkpoint
 
 # test_<protocol>.json written by `make demo` -> how the metafile names it.
 PROTOCOLS = {

@@ -16,7 +16,7 @@ from typing import Dict
 
 import torch
 
-from .export import strip_state_dict
+from mmskd.deployment.export import strip_state_dict
 
 META_KEYS = ('epoch', 'iter', 'seed', 'mmengine_version', 'dataset_meta')
 

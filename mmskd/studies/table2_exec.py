@@ -1,4 +1,4 @@
-"""Running a Table II plan (:mod:`mmskd.utils.table2_runner`): stage by
+"""Running a Table II plan (:mod:`mmskd.studies.table2_runner`): stage by
 stage as subprocesses, each one's output appended to
 ``<work dir>/table2_<stage>.log``, progress and ETA through a callback.
 """
@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
-from .io import write_json_atomic
+from mmskd.utils.io import write_json_atomic
 from .table2_eta import (EPOCH_S, STAGE_S, TRAIN, Eta, budget_message, hhmm,
                          prior_s)
 from .table2_runner import Run, command, epochs_done, stages_left

@@ -11,11 +11,9 @@ from typing import Dict, Tuple
 import torch
 from mmengine.config import Config, ConfigDict
 
-from .io import atomic_output
-
-# Keys of SKDSRLRecognizer3D that Recognizer3D does not take.
-TRAIN_ONLY_MODEL_KEYS = ('siamese_head', 'loss_kd', 'view_forward')
-TRAIN_ONLY_PREFIXES = ('siamese_head.', 'loss_kd.')
+from mmskd.models.recognizers.skd_srl_recognizer3d import (
+    TRAIN_ONLY_MODEL_KEYS, TRAIN_ONLY_PREFIXES)
+from mmskd.utils.io import atomic_output
 
 
 def plain_model_cfg(model_cfg: Dict) -> ConfigDict:
@@ -62,7 +60,7 @@ def export_plain(config: str, checkpoint: str, out: str) -> Dict:
     meta = dict(
         source_checkpoint=osp.basename(checkpoint),
         source_config=osp.basename(config),
-        exported_by='mmskd.utils.export',
+        exported_by='mmskd.deployment.export',
         epoch=int(ckpt.get('meta', {}).get('epoch', -1)))
     with atomic_output(out) as tmp:
         torch.save(dict(state_dict=kept, meta=meta), tmp)

@@ -10,7 +10,7 @@ from typing import Dict, Optional
 
 import torch
 
-from .io import atomic_output
+from mmskd.utils.io import atomic_output
 
 CONVERTER_VERSION = 1
 StateDict = Dict[str, torch.Tensor]

@@ -12,7 +12,7 @@ The graph has one input and two outputs, one row per clip:
 
 N is dynamic; T, H, W are fixed. The projector and predictor are not part of
 it: an SKD-SRL model is first reduced to the plain ``Recognizer3D`` that
-:mod:`mmskd.utils.export` writes. torch 2.13's default (dynamo) exporter needs
+:mod:`mmskd.deployment.export` writes. torch 2.13's default (dynamo) exporter needs
 ``onnxscript``, which the stack does not install, so the TorchScript exporter
 (``dynamo=False``) is used; it is deprecated upstream but works here.
 """
@@ -30,7 +30,7 @@ from torch import nn
 
 from mmskd.apis.inference import init_model
 from .export import plain_model_cfg, strip_state_dict
-from .io import atomic_output
+from mmskd.utils.io import atomic_output
 
 
 class InferenceNet(nn.Module):
