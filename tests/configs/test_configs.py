@@ -13,7 +13,8 @@ from conftest import REPO_ROOT
 
 CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').rglob('*.py')
                  if '_base_' not in p.parts)
-NAME = re.compile(r'^r(18|50)_(ucf101|hmdb51|k400|synthetic_demo)(_split[23])?'
+NAME = re.compile(r'^r(18|50)_(ucf101|hmdb51|k400|synthetic_demo|'
+                  r'utd_mhad_depth)(_split[23])?'
                   r'(_[a-z0-9_]+)?\.py$')
 
 
@@ -37,7 +38,7 @@ def test_config_parses_and_builds(path):
     model = MODELS.build(cfg.model)
     n_cls = model.cls_head.num_classes
     expected = dict(ucf101=101, hmdb51=51, k400=400,
-                    synthetic_demo=10)[match.group(2)]
+                    synthetic_demo=10, utd_mhad_depth=27)[match.group(2)]
     assert n_cls == expected
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[loader].dataset.get('num_classes', n_cls) == n_cls

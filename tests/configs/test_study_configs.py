@@ -1,0 +1,67 @@
+"""The UTD-MHAD study rows differ only where the study says they do."""
+import pytest
+from mmengine.config import Config
+
+from conftest import REPO_ROOT
+from mmskd.studies.spec import STUDIES
+
+ROWS = {r.name: Config.fromfile(str(REPO_ROOT / r.config))
+        for r in STUDIES['utd_mhad'].rows}
+
+
+def _steps(pipeline):
+    """Flatten a train pipeline, TwoViewSample's view pipeline inlined."""
+    out = []
+    for step in pipeline:
+        out.append(step)
+        if step['type'] == 'TwoViewSample':
+            out += _steps(step['view_pipeline'])
+    return out
+
+
+@pytest.mark.parametrize('row', sorted(ROWS))
+def test_no_horizontal_flip_on_a_dataset_with_mirror_classes(row):
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for step in _steps(ROWS[row][loader].dataset.pipeline):
+            assert 'Flip' not in step['type'], (row, step)
+            if step['type'] == 'SKDClipAugment':
+                assert 'flip' not in step['ops'], row
+
+
+def test_rows_share_data_budget_and_schedule():
+    base = ROWS['baseline']
+    for name, cfg in ROWS.items():
+        assert cfg.train_dataloader.batch_size == 16, name  # videos/step
+        assert cfg.train_dataloader.drop_last, name
+        assert cfg.optim_wrapper == base.optim_wrapper, name
+        assert cfg.param_scheduler == base.param_scheduler, name
+        assert cfg.train_cfg.max_epochs == base.train_cfg.max_epochs, name
+        assert cfg.val_dataloader == base.val_dataloader, name
+        assert cfg.test_dataloader == base.test_dataloader, name
+        assert cfg.model.backbone == base.model.backbone, name
+    opt = base.optim_wrapper.optimizer
+    assert (opt.type, opt.momentum, opt.weight_decay) == ('SGD', 0.9, 5e-4)
+    warmup, cosine = base.param_scheduler
+    assert cosine.type == 'CosineAnnealingLR' and cosine.eta_min == 0
+    assert cosine.end == base.train_cfg.max_epochs == warmup.end + \
+        cosine.T_max and cosine.begin == warmup.end
+
+
+def test_rows_differ_in_views_and_augmentation_only_as_named():
+    def kinds(name):
+        return [s['type'] for s in
+                _steps(ROWS[name].train_dataloader.dataset.pipeline)]
+    assert 'SKDClipAugment' not in kinds('baseline')
+    assert 'TwoViewSample' not in kinds('baseline_aug')
+    assert 'SKDClipAugment' in kinds('baseline_aug')
+    # SKD-SRL's view = Baseline + data augment's single view
+    aug = ROWS['baseline_aug'].train_dataloader.dataset.pipeline
+    two = ROWS['skd_srl'].train_dataloader.dataset.pipeline[1]
+    assert two['type'] == 'TwoViewSample' and two['num_views'] == 2
+    assert two['view_pipeline'] == aug[1:-1]
+    crop = ROWS['skd_srl_crop_only'].train_dataloader.dataset.pipeline[1]
+    assert crop['view_pipeline'] == [
+        s for s in aug[1:-1] if s['type'] != 'SKDClipAugment']
+    assert ROWS['skd_srl_proj_bn'].model.siamese_head.proj_out_bn
+    assert not ROWS['skd_srl'].model.siamese_head.proj_out_bn
+    assert ROWS['skd_srl'].model.view_forward == 'separate'

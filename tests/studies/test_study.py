@@ -1,0 +1,185 @@
+"""The study driver's plan, records and report, on constructed inputs."""
+import json
+
+import pytest
+
+from mmskd.studies import study_record, study_report
+from mmskd.studies.spec import STUDIES, Row, Study, plan
+
+
+def _study(tmp_path, rows=None):
+    rows = rows or (Row('a', 'Row A', 'configs/a.py'),
+                    Row('b', 'Row B', 'configs/b.py', seeds=(0, 1)),
+                    Row('c', 'Row C', 'configs/c.py', phase=2, seeds=(0, )))
+    return Study(name='toy', title='Toy', data_dir='data/toy',
+                 prepare='make toy', rows=rows, pairs=(('b', 'a'), ),
+                 results_root=str(tmp_path / 'docs'),
+                 work_root_base=str(tmp_path / 'work'))
+
+
+def test_plan_goes_phase_by_phase_then_seed_by_seed(tmp_path):
+    runs = plan(_study(tmp_path))
+    assert [r.name for r in runs] == [
+        'a seed0', 'b seed0', 'a seed1', 'b seed1', 'a seed2', 'c seed0']
+    assert [r.name for r in plan(_study(tmp_path), rows=['b'])] == [
+        'b seed0', 'b seed1']
+    assert [r.name for r in plan(_study(tmp_path), seeds=[1])] == [
+        'a seed1', 'b seed1']
+    run = runs[0]
+    assert run.record_path == f'{tmp_path}/docs/toy/a/seed0.json'
+    assert run.work_dir == f'{tmp_path}/work/toy/a/seed0'
+    assert 'train_dataloader.dataset.ann_file=data/toy/train.txt' in \
+        run.options()
+    with pytest.raises(KeyError, match="no row 'z'"):
+        plan(_study(tmp_path), rows=['z'])
+
+
+def test_shipped_study_rows_exist():
+    from conftest import REPO_ROOT
+    study = STUDIES['utd_mhad']
+    assert [r.name for r in study.rows][:3] == [
+        'baseline', 'baseline_aug', 'skd_srl']
+    for row in study.rows:
+        assert (REPO_ROOT / row.config).is_file(), row.config
+        assert len(row.seeds) >= 3
+    names = {r.name for r in study.rows}
+    assert all(a in names and b in names for a, b in study.pairs)
+
+
+def _scalars(folder, lines):
+    path = folder / 'vis_data' / 'scalars.json'
+    path.parent.mkdir(parents=True)
+    path.write_text(''.join(json.dumps(x) + '\n' for x in lines))
+
+
+def test_epoch_log_takes_each_epochs_last_line_and_later_invocations(
+        tmp_path):
+    # first invocation: epochs 1-2 (epoch 2 interrupted after iter 10)
+    _scalars(tmp_path / '20260101_000000', [
+        dict(lr=0.1, loss=3.0, top1_acc=0.1, epoch=1, iter=10, step=10),
+        dict(lr=0.2, loss=2.9, top1_acc=0.2, epoch=1, iter=20, step=20),
+        {'acc/top1': 0.15, 'step': 1},
+        dict(lr=0.3, loss=2.8, top1_acc=0.9, epoch=2, iter=30, step=30),
+    ])
+    # the resume redoes epoch 2 from its start
+    _scalars(tmp_path / '20260101_010000', [
+        dict(lr=0.3, loss=2.5, top1_acc=0.3, epoch=2, iter=40, step=40),
+        {'acc/top1': 0.25, 'step': 2},
+    ])
+    log = study_record.epoch_log(str(tmp_path))
+    assert log == [
+        dict(epoch=1, lr=0.2, loss=2.9, train_top1=0.2, val_top1=0.15),
+        dict(epoch=2, lr=0.3, loss=2.5, train_top1=0.3, val_top1=0.25)]
+    views = dict(top1_acc_view1=0.5, top1_acc_view2=0.7)
+    assert study_record.train_top1(views) == pytest.approx(0.6)
+
+
+def _record(row, seed, last, best, train=1.0):
+    test = {c: {p: dict(top1=v, top5=1.0, mean1=v) for p in ('video', 'clip')}
+            for c, v in (('last', last), ('best', best))}
+    log = [dict(epoch=1, train_top1=0.1, cos_sim=0.7, cos_sim_mismatched=0.6,
+                z_std=0.5, loss_kd=0.001, loss_cls=3.0, val_top1=0.1),
+           dict(epoch=2, train_top1=train, cos_sim=0.9,
+                cos_sim_mismatched=0.3, z_std=0.8, loss_kd=0.002,
+                loss_cls=0.5, val_top1=0.4)]
+    return dict(row=row, seed=seed, test=test, final=log[-1], epoch_log=log,
+                best_epoch=2, train_s=600.0, test_s=60.0, epochs=2,
+                machine='test CPU', sizes=dict(train=10, val=5, test=20))
+
+
+def test_report_tables_and_paired_differences(tmp_path):
+    study = _study(tmp_path)
+    for row, seed, last, best in (('a', 0, 0.50, 0.40), ('a', 1, 0.60, 0.70),
+                                  ('b', 0, 0.55, 0.45), ('b', 1, 0.58, 0.80)):
+        path = tmp_path / 'docs' / 'toy' / row / f'seed{seed}.json'
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(_record(row, seed, last, best)))
+    records = study_report.load_records(study)
+    # b - a per seed: last +5, -2; best +5, +10
+    assert study_report.paired(records, 'b', 'a', 'last') == [
+        (0, pytest.approx(5.0)), (1, pytest.approx(-2.0))]
+    table = study_report.paired_table(study, records)
+    assert '| Row B − Row A | last | s0: +5.0, s1: -2.0 | +1.5 ± 4.9 | ' \
+        '1 of 2 |' in table
+    assert '| Row B − Row A | best | s0: +5.0, s1: +10.0 | +7.5 ± 3.5 | ' \
+        '2 of 2 |' in table
+    main = study_report.main_table(study, records)
+    # Row A video: last 50, 60 -> 55.0 ± 7.1; best 40, 70 -> 55.0 ± 21.2
+    assert '| Row A | 2 | 100.0 ± 0.0 | 2, 2 | 55.0 ± 7.1 | 55.0 ± 21.2 |' \
+        in main
+    monitors = study_report.monitor_table(study, records)
+    assert '| Row A | 2 | 0.900 | 0.300 | +0.600 | 0.800 | 4.0e-03 |' in \
+        monitors
+    doc = tmp_path / 'results.md'
+    doc.write_text('x\n<!-- study:toy start -->\nold\n<!-- study:toy end -->'
+                   '\ny\n')
+    written = study_report.write_report(study, quote_in=[str(doc)])
+    text = doc.read_text()
+    assert 'old' not in text and main in text and text.endswith('\ny\n')
+    assert str(doc) in written
+    chart = json.loads((tmp_path / 'docs/toy/chart.json').read_text())
+    assert chart['rows']['Row B'] == dict(last=pytest.approx([55.0, 58.0]),
+                                          best=pytest.approx([45.0, 80.0]))
+    assert (tmp_path / 'docs/toy/chart.png').stat().st_size > 5000
+
+
+def _tiny_study(tmp_path, data):
+    # The UTD-MHAD SKD-SRL config at toy size: R3D-18 with 4 base channels,
+    # 4 x 32 x 32 clips, batch 2, no loader workers; 2 epochs of 4 steps.
+    shrink = ['model.backbone.base_channels=4', 'model.cls_head.num_classes=4',
+              'model.cls_head.in_channels=32',
+              'model.siamese_head.in_channels=32',
+              'model.siamese_head.proj_channels=16',
+              'model.siamese_head.pred_hidden_channels=8',
+              'train_cfg.max_epochs=2', 'param_scheduler.0.end=1',
+              'param_scheduler.1.begin=1', 'param_scheduler.1.end=2',
+              'param_scheduler.1.T_max=1', 'default_hooks.logger.interval=1']
+    for split in ('train', 'val', 'test'):
+        shrink += [f'{split}_dataloader.batch_size=2',
+                   f'{split}_dataloader.num_workers=0',
+                   f'{split}_dataloader.persistent_workers=False',
+                   f'{split}_dataloader.dataset.num_classes=4']
+    view = 'train_dataloader.dataset.pipeline.1.view_pipeline'
+    shrink += [f'{view}.0.clip_len=4', f'{view}.2.scale=(-1,36)',
+               f'{view}.3.size=32']
+    for split in ('val', 'test'):
+        pipe = f'{split}_dataloader.dataset.pipeline'
+        shrink += [f'{pipe}.1.clip_len=4', f'{pipe}.3.scale=(-1,36)',
+                   f'{pipe}.4.crop_size=32']
+    row = Row('skd_srl', 'SKD-SRL', 'configs/skd_srl/r18_utd_mhad_depth.py',
+              seeds=(3, ), epoch_s=5, options=tuple(shrink))
+    return Study(name='tiny', title='Tiny', data_dir=str(data),
+                 prepare='make tiny', rows=(row, ),
+                 results_root=str(tmp_path / 'docs'),
+                 work_root_base=str(tmp_path / 'work'))
+
+
+@pytest.mark.slow
+def test_driver_trains_tests_records_and_skips(tmp_path):
+    from conftest import REPO_ROOT
+    from helpers.videos import make_video_set
+    from mmskd.studies.study_runner import execute
+    data = tmp_path / 'data'
+    make_video_set(data, dict(train=8, val=4, test=4), num_classes=4)
+    study = _tiny_study(tmp_path, data)
+    lines = []
+    assert execute(plan(study), str(REPO_ROOT), lines.append) == 1
+    record = json.loads(
+        (tmp_path / 'docs/tiny/skd_srl/seed3.json').read_text())
+    assert record['seed'] == 3 and record['epochs'] == 2
+    assert record['sizes'] == dict(train=8, val=4, test=4)
+    assert [e['epoch'] for e in record['epoch_log']] == [1, 2]
+    for key in ('train_top1', 'val_top1', 'cos_sim', 'cos_sim_mismatched',
+                'z_std', 'loss_kd', 'lr'):
+        assert key in record['final'], key
+    assert record['final']['lr'] < 1e-3  # annealed to (about) zero
+    assert 1 <= record['best_epoch'] <= 2
+    for ckpt in ('last', 'best'):
+        for protocol in ('video', 'clip'):
+            m = record['test'][ckpt][protocol]
+            assert 0 <= m['top1'] <= m['top5'] <= 1
+    assert any('epoch 2/2' in ln and 'study ETA' in ln for ln in lines)
+    # recorded: a second invocation does nothing
+    lines.clear()
+    assert execute(plan(study), str(REPO_ROOT), lines.append) == 0
+    assert lines[0].startswith('1 of 1 runs recorded before; 0 to do')
