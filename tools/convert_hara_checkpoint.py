@@ -24,7 +24,7 @@ files you trust, since unpickling can run arbitrary code.
 import argparse
 
 from mmskd.zoo.hara_checkpoint import (HaraCheckpointError,
-                                         convert_hara_checkpoint)
+                                       convert_hara_checkpoint)
 
 
 def _positive(text: str) -> int:

@@ -1,8 +1,8 @@
 """Turn a trained SKD-SRL model into a plain ``Recognizer3D``.
 
-The projector g and predictor q only serve L_sim during training (METHOD.md
-section 1); inference is encoder + FC. Dropping them leaves a checkpoint any
-MMAction2 tool loads for a stock ``Recognizer3D`` config.
+The projector g and predictor q only serve L_sim during training
+(docs/method.md, section 1); inference is encoder + FC. Dropping them leaves
+a checkpoint any MMAction2 tool loads for a stock ``Recognizer3D`` config.
 """
 import copy
 import os.path as osp

@@ -12,9 +12,10 @@ The graph has one input and two outputs, one row per clip:
 
 N is dynamic; T, H, W are fixed. The projector and predictor are not part of
 it: an SKD-SRL model is first reduced to the plain ``Recognizer3D`` that
-:mod:`mmskd.deployment.export` writes. torch 2.13's default (dynamo) exporter needs
-``onnxscript``, which the stack does not install, so the TorchScript exporter
-(``dynamo=False``) is used; it is deprecated upstream but works here.
+:mod:`mmskd.deployment.export` writes. torch 2.13's default (dynamo)
+exporter needs ``onnxscript``, which the stack does not install, so the
+TorchScript exporter (``dynamo=False``) is used; it is deprecated upstream
+but works here.
 """
 import os
 import warnings

@@ -1,6 +1,6 @@
 """Distributed training on CPU-only machines (torchrun + gloo).
 
-Two things in mmengine 0.10.7 assume GPUs (STACK.md, breakage 3):
+Two things in mmengine 0.10.7 assume GPUs (docs/stack.md, fix 6):
 ``init_dist('pytorch')`` calls ``torch.cuda.set_device`` unconditionally,
 and the Runner passes ``device_ids=[LOCAL_RANK]`` to DDP, which DDP rejects
 for a CPU module. The train/test tools call :func:`setup_cpu_distributed`;

@@ -118,7 +118,8 @@ def command(run: Run, stage: str) -> List[str]:
                 '--cfg-options', f'train_cfg.max_epochs={run.epochs}',
                 *run.options]
     # Its own --work-dir: without one, tools/test.py's Runner dumps its
-    # config into work_dirs/<config name>/ (the teacher's default dir).
+    # config into work_dirs/<folder>/<config name>/ (the teacher's default
+    # dir).
     return [sys.executable, 'tools/test.py', run.config, run.work_dir,
             '--work-dir', osp.join(run.work_dir, 'test_logs', stage),
             '--num-clips', str(PROTOCOLS[stage]), '--out-metrics',

@@ -15,7 +15,7 @@ from mmengine.runner import load_checkpoint
 
 from mmskd.zoo import hara_checkpoint
 from mmskd.zoo.hara_checkpoint import (HaraCheckpointError,
-                                         convert_hara_checkpoint)
+                                       convert_hara_checkpoint)
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = REPO / 'tools' / 'convert_hara_checkpoint.py'

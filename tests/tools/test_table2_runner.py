@@ -7,7 +7,7 @@ from conftest import REPO_ROOT
 from mmskd.studies import table2_exec
 from mmskd.studies.table2_eta import Eta
 from mmskd.studies.table2_runner import (ROWS, TEACHER, build_plan, command,
-                                       stages_left)
+                                         stages_left)
 
 TEACHER_DIR = 'work_dirs/table2/kd_teacher'
 

@@ -28,7 +28,7 @@ from mmskd.studies.table2_eta import budget_split, hhmm, prior_s
 from mmskd.studies.table2_exec import RunFailed, execute, read_times
 from mmskd.studies.table2_report import row_stats, write_results
 from mmskd.studies.table2_runner import (ROWS, TEACHER, Run, build_plan,
-                                       command, epochs_done, stages_left)
+                                         command, epochs_done, stages_left)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

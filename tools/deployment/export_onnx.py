@@ -21,7 +21,7 @@ from mmengine.config import Config
 import mmskd  # noqa: F401
 from mmskd.apis.launch import find_checkpoint
 from mmskd.deployment.onnx_export import (clip_shape, export_checked,
-                                     load_inference_net)
+                                          load_inference_net)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -1,4 +1,4 @@
-# Video pipelines at the paper's scale (METHOD.md section 2): 16 consecutive
+# Video pipelines at the paper's scale (docs/method.md section 3): 16 consecutive
 # frames, short side 128, 112x112 crop. Dataset bases set the paths.
 # RobustVideoDataset: a VideoDataset that checks its list before training and
 # survives undecodable videos (docs/data_preparation.md, "Broken videos").

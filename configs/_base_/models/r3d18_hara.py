@@ -1,5 +1,5 @@
 # Hara et al.'s 3D ResNet-18 (paper ref. [9]) as a plain Recognizer3D: the
-# paper's "Baseline" (single view, CE only). METHOD.md section 3.
+# paper's "Baseline" (single view, CE only). docs/method.md section 5.
 model = dict(
     type='Recognizer3D',
     backbone=dict(type='ResNet3dHara', depth=18),

@@ -1,5 +1,5 @@
 _base_ = ['./r3d18_hara.py']
-# SKD-SRL on R3D-18 (paper Eq. 5; METHOD.md section 1). Turns the baseline
+# SKD-SRL on R3D-18 (paper Eq. 5; docs/method.md section 1). Turns the baseline
 # recognizer into SKDSRLRecognizer3D; backbone and FC are inherited.
 model = dict(
     type='SKDSRLRecognizer3D',
@@ -15,7 +15,7 @@ model = dict(
     loss_kd=dict(
         type='ViewDistillationLoss',
         tau=10.0,  # paper IV-A
-        target='sum',  # soft label from p1 + p2 (METHOD.md on Eq. 2)
+        target='sum',  # soft label from p1 + p2 (docs/method.md on Eq. 2)
         detach_target=True,
         tau_squared=False,
         loss_weight=0.1))  # alpha, paper IV-A

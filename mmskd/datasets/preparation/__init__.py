@@ -16,7 +16,8 @@ from .validate import load_video_list, read_annotation
 __all__ = [
     'PreparationError', 'check_annotation', 'check_video', 'describe_split',
     'load_video_list', 'prepare_hmdb51',
-    'prepare_kinetics', 'prepare_ucf101', 'prepare_utd_mhad', 'read_annotation', 'resize_tree',
+    'prepare_kinetics', 'prepare_ucf101', 'prepare_utd_mhad',
+    'read_annotation', 'resize_tree',
     'resize_video', 'scaled_size', 'write_json_atomic', 'write_lines_atomic',
     'write_text_atomic'
 ]

@@ -1,5 +1,5 @@
 """Data transforms of SKD-SRL: clip-consistent augmentations and the
-two-view wrapper (METHOD.md section 2)."""
+two-view wrapper (docs/method.md section 3)."""
 from .clip_augment import DEFAULT_OPS, SKDClipAugment
 from .clip_base import BaseClipTransform
 from .clip_color import ClipBrightness, ClipChannelSplit, ClipContrast, ClipHue

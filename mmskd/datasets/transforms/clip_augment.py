@@ -1,4 +1,4 @@
-"""SKD-SRL's clip-consistent augmentation (METHOD.md section 2.3)."""
+"""SKD-SRL's clip-consistent augmentation (docs/method.md section 3)."""
 from typing import Dict, Sequence, Tuple
 
 from mmaction.registry import TRANSFORMS

@@ -1,4 +1,5 @@
-"""Base class of the clip-consistent augmentations (METHOD.md section 2.3)."""
+"""Base class of the clip-consistent augmentations (docs/method.md,
+section 3)."""
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import cv2

@@ -1,4 +1,4 @@
-"""Clip-consistent colour ops, in uint8 units (METHOD.md section 2.3).
+"""Clip-consistent colour ops, in uint8 units (docs/method.md section 3).
 
 The authors work in [-1, 1] units; with x in [0, 255] their ops read
 ``x' = clip((x - 127.5) * a + 127.5)`` (contrast) and ``x' = clip(x + 127.5 *

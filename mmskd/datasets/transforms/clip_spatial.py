@@ -43,7 +43,7 @@ class ClipGaussianBlur(BaseClipTransform):
     Args:
         p (float): Probability of blurring. Defaults to 0.5.
         sigma_range (tuple[float, float]): Range of the blur sigma, in
-            pixels. Defaults to (0.1, 2.0) (METHOD.md section 2.3).
+            pixels. Defaults to (0.1, 2.0) (docs/method.md section 3).
         kernel_size (int): Odd kernel size. Defaults to 7.
     """
 

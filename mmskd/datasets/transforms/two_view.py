@@ -1,4 +1,5 @@
-"""Two independent views of one video, decoded once (METHOD.md section 2)."""
+"""Two independent views of one video, decoded once (docs/method.md,
+section 3)."""
 from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np

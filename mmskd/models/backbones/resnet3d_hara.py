@@ -1,4 +1,4 @@
-"""Hara et al.'s 3D ResNet (ref. [9] of the paper; METHOD.md section 3).
+"""Hara et al.'s 3D ResNet (ref. [9] of the paper; docs/method.md section 5).
 
 MMAction2's ``ResNet3d`` already builds Hara's stages once configured (7x7x7
 stem, temporal stride 2 in layers 2-4, every block inflated 3x3x3, shortcut
@@ -45,7 +45,8 @@ class ResNet3dHara(ResNet3d):
             with_pool2=False,
             inflate=(1, 1, 1, 1),  # every block fully 3D
             inflate_style='3x3x3',  # Bottleneck: 1x1x1, 3x3x3, 1x1x1
-            zero_init_residual=False)  # METHOD.md 3: no zero-init residual
+            # docs/method.md section 5: no zero-init residual
+            zero_init_residual=False)
         hara.update(kwargs)
         super().__init__(
             depth=depth,

@@ -2,7 +2,7 @@
 distillation losses share.
 
 ``KDLoss`` is the loss of the conventional-KD and Self-KD baselines of Table II
-(METHOD.md section 5): a frozen teacher's soft labels teach the student.
+(docs/method.md section 8): a frozen teacher's soft labels teach the student.
 """
 import math
 import numbers

@@ -2,7 +2,8 @@
 
 Eq. 2 as printed is garbled (the same KL written twice). The text, Fig. 2 and
 the definition p = p1 + p2 say the sum of the two views' logits is the soft
-label that teaches each view (METHOD.md section 1); that is the default here.
+label that teaches each view (docs/method.md, section 1); that is the
+default here.
 """
 import torch
 import torch.nn as nn

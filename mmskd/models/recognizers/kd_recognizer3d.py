@@ -1,6 +1,6 @@
 """Distillation from a frozen teacher: Table II's "KD" and "Self-KD" rows.
 
-METHOD.md section 5, for a single view x with student logits s = FC(f(x))
+docs/method.md section 8, for a single view x with student logits s = FC(f(x))
 and teacher logits t::
 
     L = CE(s, y) + alpha * KL(softmax(t / tau) || softmax(s / tau))

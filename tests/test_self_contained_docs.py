@@ -1,0 +1,45 @@
+"""What a user reads and runs must not point outside the repository: the
+developers' working notes and shared data are not in a user's clone."""
+import re
+
+import pytest
+
+from conftest import REPO_ROOT
+
+FORBIDDEN = re.compile(r'\.\./shared|METHOD\.md|STACK\.md')
+USER_FACING = ['README.md', 'Makefile', 'setup.cfg', 'docs', 'configs',
+               'mmskd', 'tools']
+SUFFIXES = {'.md', '.py', '.yml', '.yaml', '.cfg', '.txt', '.sh', ''}
+
+
+def _files():
+    for name in USER_FACING:
+        path = REPO_ROOT / name
+        if path.is_file():
+            yield path
+        else:
+            yield from (p for p in path.rglob('*') if p.is_file() and
+                        p.suffix in SUFFIXES and '__pycache__' not in p.parts)
+
+
+def test_user_facing_files_are_found():
+    files = list(_files())
+    assert len(files) > 100
+    assert REPO_ROOT / 'docs' / 'method.md' in files
+
+
+@pytest.mark.parametrize('path', list(_files()),
+                         ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_no_pointer_outside_the_repository(path):
+    hits = [f'{path.relative_to(REPO_ROOT)}:{n}: {line.strip()}'
+            for n, line in enumerate(path.read_text(errors='replace')
+                                     .splitlines(), 1)
+            if FORBIDDEN.search(line)]
+    assert not hits, '\n'.join(hits)
+
+
+def test_method_and_stack_docs_exist_and_are_linked():
+    readme = (REPO_ROOT / 'README.md').read_text()
+    for doc in ('docs/method.md', 'docs/stack.md'):
+        assert (REPO_ROOT / doc).is_file()
+        assert f'({doc})' in readme, f'README does not link {doc}'
