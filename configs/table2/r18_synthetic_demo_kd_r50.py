@@ -11,7 +11,7 @@ model = dict(
     cls_head=dict(num_classes=10),
     teacher=dict(cls_head=dict(num_classes=10)),
     # A checkpoint file, or a work dir (its best_*.pth, else the latest).
-    teacher_ckpt='work_dirs/r50_synthetic_demo_kd_teacher')
+    teacher_ckpt='work_dirs/table2/r50_synthetic_demo_kd_teacher')
 default_hooks = dict(logger=dict(interval=5))
 # Single view with the section 2 augmentations (paper III-B).
 train_dataloader = dict(dataset=dict(pipeline=_base_.aug_train_pipeline))

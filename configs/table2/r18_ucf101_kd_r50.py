@@ -11,6 +11,6 @@ model = dict(
     cls_head=dict(num_classes=101),
     teacher=dict(cls_head=dict(num_classes=101)),
     # A checkpoint file, or a work dir (its best_*.pth, else the latest).
-    teacher_ckpt='work_dirs/r50_ucf101_kd_teacher')
+    teacher_ckpt='work_dirs/table2/r50_ucf101_kd_teacher')
 # Single view with the section 2 augmentations (paper III-B).
 train_dataloader = dict(dataset=dict(pipeline=_base_.aug_train_pipeline))

@@ -17,6 +17,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn
 
+from mmskd.models.recognizers.skd_srl_recognizer3d import TRAIN_ONLY_PREFIXES
+
 MAX_KEYS_SHOWN = 8
 
 
@@ -35,8 +37,12 @@ def init_model(config: Union[str, Config],
 
     Unlike mmengine's ``load_checkpoint`` (which only warns), any missing,
     unexpected or mis-shaped key raises :class:`CheckpointMismatchError`
-    naming them. ``model.cfg`` is set, so MMAction2's
-    ``inference_recognizer`` accepts the returned model too.
+    naming them. The one exception is SKD-SRL's training-only parts (the
+    projector/predictor and the distillation loss): a full SKD-SRL
+    checkpoint loads into its plain ``Recognizer3D`` config and an exported
+    plain checkpoint into the SKD-SRL config, since inference never uses
+    them. ``model.cfg`` is set, so MMAction2's ``inference_recognizer``
+    accepts the returned model too.
 
     Args:
         config (str | Config): The config file (or object) to build from.
@@ -51,7 +57,10 @@ def init_model(config: Union[str, Config],
     model = MODELS.build(cfg.model)
     state = load_state_dict(checkpoint)
     check_state_dict(model, state, checkpoint)
-    model.load_state_dict(state, strict=True)
+    own = model.state_dict()
+    # only training-only keys may differ (checked above)
+    model.load_state_dict({k: v for k, v in state.items() if k in own},
+                          strict=False)
     model.cfg = cfg
     return model.to(device).eval()
 
@@ -69,11 +78,27 @@ def load_state_dict(checkpoint: str) -> Dict:
     }
 
 
+def verify_checkpoint(cfg: Config, checkpoint: str) -> None:
+    """Raise :class:`CheckpointMismatchError` unless ``checkpoint`` fits
+    the model of ``cfg`` (see :func:`check_state_dict`). The model is built
+    on the meta device: no memory, no initialisation."""
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    with torch.device('meta'):
+        model = MODELS.build(cfg.model)
+    check_state_dict(model, load_state_dict(checkpoint), checkpoint)
+
+
+def _train_only(key: str) -> bool:
+    return key.startswith(TRAIN_ONLY_PREFIXES)
+
+
 def check_state_dict(model: nn.Module, state: Dict, name: str) -> None:
-    """Raise :class:`CheckpointMismatchError` unless keys and shapes match."""
+    """Raise :class:`CheckpointMismatchError` unless keys and shapes match,
+    SKD-SRL's training-only keys aside (inference does not use them)."""
     own = model.state_dict()
-    missing = sorted(set(own) - set(state))
-    unexpected = sorted(set(state) - set(own))
+    missing = sorted(k for k in set(own) - set(state) if not _train_only(k))
+    unexpected = sorted(k for k in set(state) - set(own)
+                        if not _train_only(k))
     shapes = sorted(
         k for k in set(own) & set(state)
         if tuple(own[k].shape) != tuple(state[k].shape))
@@ -90,9 +115,6 @@ def check_state_dict(model: nn.Module, state: Dict, name: str) -> None:
             more = len(keys) - MAX_KEYS_SHOWN
             lines.append(f'  {title} keys ({len(keys)}): {shown}' +
                          (f' ... and {more} more' if more > 0 else ''))
-    if any(k.startswith('siamese_head.') for k in unexpected):
-        lines.append('  (an SKD-SRL checkpoint: use its SKD-SRL config, or '
-                     'export it with tools/export_plain_recognizer.py)')
     raise CheckpointMismatchError('\n'.join(lines))
 
 

@@ -71,10 +71,19 @@ def apply_common_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = default_work_dir(args.config)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return cfg
+
+
+def default_work_dir(config: str) -> str:
+    """``work_dirs/<config folder>/<config name>``: the SKD-SRL and the
+    baseline config of the same name (``configs/skd_srl/r18_ucf101.py``,
+    ``configs/baselines/r18_ucf101.py``) get different work dirs, so
+    testing one work dir never picks up the other's checkpoints."""
+    folder = osp.basename(osp.dirname(osp.abspath(config)))
+    return osp.join('./work_dirs', folder,
+                    osp.splitext(osp.basename(config))[0])
 
 
 def build_train_cfg(args: argparse.Namespace) -> Config:
@@ -178,8 +187,12 @@ def test_main(argv: Optional[List[str]] = None) -> dict:
     from mmengine.runner import Runner
 
     from mmskd.engine.cpu_dist import setup_cpu_distributed
+    from .inference import verify_checkpoint
     args = parse_test_args(argv)
     cfg = build_test_cfg(args)
+    # The Runner would load a mismatched checkpoint with only a warning and
+    # test a half-random model: refuse it, naming the keys.
+    verify_checkpoint(cfg, cfg.load_from)
     setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()

@@ -39,9 +39,18 @@ def test_resume_forms(argv, resume, load_from):
     assert cfg.resume is resume and cfg.load_from == load_from
 
 
-def test_default_work_dir_from_config_name():
+def test_default_work_dir_from_config_folder_and_name():
     cfg = launch.build_train_cfg(launch.parse_train_args([DEMO]))
-    assert cfg.work_dir == './work_dirs/r18_synthetic_demo'
+    assert cfg.work_dir == './work_dirs/skd_srl/r18_synthetic_demo'
+    # the same name in two folders: two work dirs
+    dirs = {launch.build_train_cfg(launch.parse_train_args(
+        [f'configs/{folder}/r18_ucf101.py'])).work_dir
+        for folder in ('skd_srl', 'baselines')}
+    assert dirs == {'./work_dirs/skd_srl/r18_ucf101',
+                    './work_dirs/baselines/r18_ucf101'}
+    args = launch.parse_test_args([DEMO, 'ckpt.pth'])
+    assert launch.apply_common_args(Config.fromfile(DEMO), args).work_dir \
+        == './work_dirs/skd_srl/r18_synthetic_demo'
 
 
 def test_launcher_choice_checked():
@@ -87,3 +96,23 @@ def test_amp_refuses_custom_wrapper():
     cfg = Config(dict(optim_wrapper=dict(type='MyWrapper')))
     with pytest.raises(ValueError, match='MyWrapper'):
         launch._enable_amp(cfg)
+
+
+def test_test_tool_refuses_a_checkpoint_of_another_model(tmp_path):
+    import subprocess
+    import sys
+
+    import torch
+    from mmaction.registry import MODELS
+    cfg = Config.fromfile('configs/baselines/r18_synthetic_demo.py')
+    cfg.model.cls_head.num_classes = 7  # not the config's 10
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict()),
+               tmp_path / 'other.pth')
+    done = subprocess.run(
+        [sys.executable, 'tools/test.py', DEMO, str(tmp_path / 'other.pth'),
+         '--work-dir', str(tmp_path / 'w')], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert 'does not match the config' in done.stderr
+    assert 'shape mismatch keys (2): cls_head.fc_cls.bias, ' \
+        'cls_head.fc_cls.weight' in done.stderr
+    assert 'Traceback' not in done.stderr
