@@ -100,3 +100,20 @@ class JobProgress:
     def _print(self) -> None:
         self._last_printed = self.done
         print(self.line(), file=self.stream, flush=True)
+
+
+class silent_progress:  # noqa: N801  (used like a function: a factory)
+    """A :class:`JobProgress` stand-in that shows nothing (the default of
+    functions that take a progress factory)."""
+
+    def __init__(self, total: int = 0) -> None:
+        self.total = total
+
+    def __enter__(self) -> 'silent_progress':
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass

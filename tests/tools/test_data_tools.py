@@ -117,7 +117,7 @@ def test_check_videos_categories_and_clean_file(tmp_path, capsys):
         'good.mp4 0\nshort.mp4 1\n'
     report = json.loads((tmp_path / 'train.check.json').read_text())
     assert report['counts'] == dict(
-        ok=1, too_short=1, empty=1, unreadable=2, missing=1)
+        ok=1, too_short=1, damaged=0, empty=1, unreadable=2, missing=1)
     assert [p['line'] for p in report['problems']] == [2, 3, 4, 5, 6]
     clean = tmp_path / 'c.txt'
     assert cli.main([
@@ -212,3 +212,34 @@ def test_cli_runs_as_a_script(tmp_path):
                             timeout=120)
     assert result.returncode == 2
     assert f'annotation file is empty: {ann}' in result.stderr
+
+
+def test_check_videos_names_a_truncated_real_clip_damaged(tmp_path, capsys):
+    from conftest import real_clips_dir
+    src = real_clips_dir('ucf101_mini')
+    name = 'videos/ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01.avi'
+    root = tmp_path / 'videos'
+    (root / 'videos' / 'ApplyEyeMakeup').mkdir(parents=True)
+    data = (src / name).read_bytes()
+    cut = name.replace('c01', 'cut')
+    (root / cut).write_bytes(data[:len(data) * 6 // 10])  # a broken download
+    (root / name).write_bytes(data)
+    write_video(root / 'short.mp4', frames=6)  # complete but short
+    ann = tmp_path / 'train.txt'
+    ann.write_text(f'{name} 0\n{cut} 0\nshort.mp4 1\n')
+    cli = load_cli('check_videos.py')
+    assert cli.main([str(ann), '--data-root', str(root)]) == 1
+    out = capsys.readouterr()
+    assert f'{cut}: damaged, removed: 9' in out.out  # "9x of the 164 frames"
+    assert 'of the 164 frames the container declares decode' in out.out
+    assert 'short.mp4: too_short, kept (warning)' in out.out
+    assert 'videos checked: 3/3 (100%)' in out.err and 'ETA' in out.err
+    assert (tmp_path / 'train.clean.txt').read_text() == \
+        f'{name} 0\nshort.mp4 1\n'
+    report = json.loads((tmp_path / 'train.check.json').read_text())
+    assert report['counts']['damaged'] == 1 and report['counts']['ok'] == 1
+    # kept on request, still reported
+    assert cli.main([str(ann), '--data-root', str(root), '--keep-damaged',
+                     '--out', str(tmp_path / 'k.txt')]) == 0
+    assert 'damaged, kept (warning)' in capsys.readouterr().out
+    assert (tmp_path / 'k.txt').read_text() == ann.read_text()

@@ -18,7 +18,6 @@ removed, and a rerun with other settings is refused rather than mixing two
 kinds of video. A malformed or truncated ``.mat`` is named, listed in
 ``failed.txt`` and left out of every list; the others are converted.
 """
-import contextlib
 import glob
 import json
 import multiprocessing
@@ -28,6 +27,7 @@ from typing import (Callable, ContextManager, Iterator, List, Optional,
                     Sequence, Tuple)
 
 from mmskd.utils.io import write_json_atomic
+from mmskd.utils.progress import silent_progress
 from .annotations import PreparationError, write_lines_atomic
 from .utd_mhad_depth import (CRF, FAR_GREY, FPS, KEYINT, PERCENTILES,
                              convert_sequence, parse_name)
@@ -121,15 +121,6 @@ def _run(todo: list, workers: int) -> Iterator[Tuple[str, Optional[str]]]:
         yield from pool.imap_unordered(_job, todo)
 
 
-class _Silent(contextlib.nullcontext):
-
-    def __init__(self, total: int) -> None:
-        super().__init__(self)
-
-    def advance(self) -> None:
-        pass
-
-
 def split_lists(done: Sequence[str], val_subjects: Sequence[int]) -> dict:
     """Annotation lines (``videos/<name>.mp4 <label>``) of every list."""
     lists = dict(train=[], val=[], trainval=[], test=[])
@@ -177,7 +168,7 @@ def prepare_utd_mhad(depth_dir: str, out_dir: str, size: int = 128,
             for f in files
             if not osp.isfile(osp.join(out_dir, video_name(f)))]
     failed = []
-    with (progress or _Silent)(len(todo)) as bar:
+    with (progress or silent_progress)(len(todo)) as bar:
         for _, error in _run(todo, workers):
             if error:
                 failed.append(error)
