@@ -1,6 +1,6 @@
 """Small, named fixes for the pinned stack (mmaction2 1.1.0, mmengine 0.10.7,
 torch >= 2.6). Each one is applied once by ``import mmskd`` and tested in
-``tests/test_compat.py``. See docs/STACK notes in the README.
+``tests/test_compat.py``. See docs/stack.md.
 """
 import numpy as np
 import torch
@@ -120,7 +120,23 @@ def allow_bf16_head_accuracy() -> None:
     BaseHead.loss_by_feat = loss_by_feat
 
 
+# mmcv-lite has no compiled ops; mmcv says so on every import of its
+# transformer bricks (which mmaction2 imports), so every command printed it.
+MMCV_LITE_WARNING = dict(
+    action='ignore', category=UserWarning,
+    message=r'Fail to import ``MultiScaleDeformableAttention``',
+    module=r'mmcv\.cnn\.bricks\.transformer')
+
+
+def silence_mmcv_lite_warning() -> None:
+    """Fix: hide exactly mmcv-lite's ``MultiScaleDeformableAttention``
+    import warning (by message and module); every other warning shows."""
+    import warnings
+    warnings.filterwarnings(**MMCV_LITE_WARNING)
+
+
 def apply_all() -> None:
+    silence_mmcv_lite_warning()
     check_mmcv_version()
     allow_mmengine_checkpoints()
     allow_mmaction_scope_configs()

@@ -120,3 +120,25 @@ def test_head_loss_accepts_bf16_scores():
                                                  torch.tensor([0, 1]))
     assert losses['loss_cls'].item() == pytest.approx(expected.item(),
                                                       rel=1e-6)
+
+
+def test_only_mmcv_lites_attention_warning_is_silenced():
+    import subprocess
+    import sys
+    code = ('import warnings, mmskd\n'
+            'warnings.warn_explicit("Fail to import ``MultiScaleDeformable'
+            'Attention`` again", UserWarning, "x.py", 1,\n'
+            '    module="mmcv.cnn.bricks.transformer")\n'
+            'warnings.warn_explicit("Fail to import ``MultiScaleDeformable'
+            'Attention`` elsewhere", UserWarning, "y.py", 1, module="other")\n'
+            'warnings.warn_explicit("another mmcv warning", UserWarning, '
+            '"z.py", 1, module="mmcv.cnn.bricks.transformer")\n')
+    done = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, check=True)
+    assert 'again' not in done.stderr  # the one silenced
+    assert 'elsewhere' in done.stderr  # same text, other module: shown
+    assert 'another mmcv warning' in done.stderr  # same module: shown
+    # and importing mmskd (mmaction2, mmcv-lite) prints nothing at all
+    quiet = subprocess.run([sys.executable, '-c', 'import mmskd'],
+                           capture_output=True, text=True, check=True)
+    assert 'MultiScaleDeformableAttention' not in quiet.stderr
