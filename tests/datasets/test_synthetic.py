@@ -137,6 +137,26 @@ def test_cli_skips_complete_dataset_and_force_regenerates(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ['cli']
 
 
+def test_held_out_fractions_deal_actors(tmp_path, capsys):
+    from mmskd.datasets.synthetic.plan import split_actors
+    default = split_actors(0, 20)
+    assert {k: len(v) for k, v in default.items()} == dict(
+        train=14, val=3, test=3)
+    assert default == split_actors(0, 20, (0.15, 0.15))  # the old dealing
+    big_test = split_actors(0, 20, (0.15, 0.4))
+    assert {k: len(v) for k, v in big_test.items()} == dict(
+        train=9, val=3, test=8)
+    assert sorted(sum(big_test.values(), [])) == list(range(20))
+    # A dataset written before the option existed still matches defaults.
+    cli, out = load_cli(), tmp_path / 'old'
+    assert cli.main([str(out), *TINY_ARGS]) == 0
+    meta = json.loads((out / 'meta.json').read_text())
+    del meta['config']['held_out']
+    (out / 'meta.json').write_text(json.dumps(meta))
+    assert cli.main([str(out), *TINY_ARGS]) == 0
+    assert 'nothing to do' in capsys.readouterr().out
+
+
 def test_failure_leaves_no_dataset(tmp_path, monkeypatch):
     calls = []
 
@@ -160,6 +180,7 @@ def test_failure_leaves_no_dataset(tmp_path, monkeypatch):
     (['--actors', '2'], ['actors', '2']),
     (['--speed', '2', '1'], ['speed', '2.0, 1.0']),
     (['--workers', '0'], ['workers', '0']),
+    (['--held-out', '0.5', '0.5'], ['held_out', '0.5']),
 ])
 def test_bad_args_name_the_value(tmp_path, capsys, argv, words):
     with pytest.raises(SystemExit) as exit_info:

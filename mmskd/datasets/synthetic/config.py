@@ -24,6 +24,8 @@ class SyntheticConfig:
         seed: global seed; same seed and options give the same bytes.
         videos_per_class: videos of each class, over all splits.
         actors: appearance identities, split ~70/15/15 into train/val/test.
+        held_out: fractions of the actors dealt to val and to test (the
+            rest train); the default gives ~70/15/15.
         classes: class names (subset of ``motions.CLASSES``), in label order.
         frames: frame count range of a video.
         size: height and width range in pixels (even numbers).
@@ -38,6 +40,7 @@ class SyntheticConfig:
     seed: int = 0
     videos_per_class: int = 40
     actors: int = 20
+    held_out: Tuple[float, float] = (0.15, 0.15)
     classes: Tuple[str, ...] = CLASSES
     frames: Tuple[int, int] = (40, 90)
     size: Tuple[int, int] = (96, 160)
@@ -56,7 +59,7 @@ class SyntheticConfig:
 
     def __post_init__(self):
         for name in ('classes', 'frames', 'size', 'distractors',
-                     'object_size', 'speed'):
+                     'object_size', 'speed', 'held_out'):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         validate(self)
 
@@ -100,6 +103,10 @@ def validate(cfg: SyntheticConfig) -> None:
            'an integer in [0, 51]')
     _check(0 <= cfg.noise <= 100, 'noise', cfg.noise, 'in [0, 100]')
     _check_range(cfg, 'distractors', 0, 20, int)
+    _check(len(cfg.held_out) == 2 and all(
+        isinstance(v, float) and 0 < v < 1 for v in cfg.held_out)
+        and sum(cfg.held_out) < 1, 'held_out', cfg.held_out,
+        'two fractions in (0, 1) summing to under 1 (some actors must train)')
     _check_range(cfg, 'object_size', 0.02, 0.2, (int, float))
     _check_range(cfg, 'speed', 0.25, 4.0, (int, float))
     _check(0 <= cfg.jitter <= 10, 'jitter', cfg.jitter, 'in [0, 10]')

@@ -68,8 +68,10 @@ def mismatch(root: Path, cfg) -> Optional[str]:
         return (f"{root} was made by generator version {meta.get('version')}"
                 f', this is {GENERATOR_VERSION}')
     old, new = meta.get('config', {}), cfg.to_dict()
-    changed = [f'{k}={old.get(k)!r} (now {v!r})' for k, v in new.items()
-               if old.get(k) != v]
+    # an option newer than the dataset counts as its default value
+    default = type(cfg)().to_dict()
+    changed = [f'{k}={old.get(k, default[k])!r} (now {v!r})'
+               for k, v in new.items() if old.get(k, default[k]) != v]
     if changed:
         return f"{root} was made with other options: {', '.join(changed)}"
     listed = [line.split()[0] for split in SPLITS

@@ -5,7 +5,7 @@ Every random draw of a video comes from generators seeded by
 its index: the worker that renders it and the order do not matter.
 """
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import numpy as np
 
@@ -37,13 +37,19 @@ class VideoSpec:
                 np.random.default_rng([seed, _VIDEO, self.index, 1]))
 
 
-def split_actors(seed: int, n_actors: int) -> Dict[str, List[int]]:
-    """Deal actors ~70/15/15 to train/val/test (each split gets >= 1)."""
+def split_actors(seed: int, n_actors: int,
+                 held_out: Tuple[float, float] = (0.15, 0.15)
+                 ) -> Dict[str, List[int]]:
+    """Deal actors to train/val/test: ``held_out`` are the val and test
+    fractions (default ~70/15/15); each split gets >= 1 actor."""
     order = np.random.default_rng([seed, _SPLIT]).permutation(n_actors)
-    n_held = max(1, int(round(0.15 * n_actors)))
-    n_train = n_actors - 2 * n_held  # >= 1 for every n_actors >= 3
-    cuts = [order[:n_train], order[n_train:n_train + n_held],
-            order[n_train + n_held:]]
+    n_val, n_test = (max(1, int(round(f * n_actors))) for f in held_out)
+    n_train = n_actors - n_val - n_test
+    if n_train < 1:
+        raise ValueError(f'held_out={tuple(held_out)} leaves no training '
+                         f'actor of {n_actors}')
+    cuts = [order[:n_train], order[n_train:n_train + n_val],
+            order[n_train + n_val:]]
     return {split: sorted(int(a) for a in part)
             for split, part in zip(SPLITS, cuts)}
 
@@ -56,7 +62,7 @@ def plan_videos(cfg) -> List[VideoSpec]:
     ``videos_per_class`` is a multiple of ``actors``, so neither a split nor
     an actor's looks correlate with the class.
     """
-    splits = split_actors(cfg.seed, cfg.actors)
+    splits = split_actors(cfg.seed, cfg.actors, cfg.held_out)
     split_of = {actor: split for split, actors in splits.items()
                 for actor in actors}
     specs = []

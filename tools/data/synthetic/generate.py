@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     add('--videos-per-class', type=int, default=DEFAULTS.videos_per_class)
     add('--actors', type=int, default=DEFAULTS.actors,
         help='appearance identities, dealt ~70/15/15 to train/val/test')
+    add('--held-out', type=float, nargs=2, metavar=('VAL', 'TEST'),
+        default=DEFAULTS.held_out,
+        help='fractions of the actors dealt to val and to test')
     add('--classes', type=_classes, default=DEFAULTS.classes,
         help=f"comma-separated subset of {','.join(CLASSES)}")
     add('--frames', type=int, nargs=2, metavar=('MIN', 'MAX'),
