@@ -109,3 +109,40 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+def shrink_real_config(cfg: Config, root: Path, tmp: Path,
+                       train: str = 'train_blocks0-6.txt',
+                       val: str = 'test_blocks7-8.txt') -> None:
+    """A shipped real config at tiny shapes on the Weizmann real clips
+    (``root``; 4 classes): R3D at 4 base channels, 4 x 32 x 32 clips, batch
+    3 (train) / 2, no workers, 2 epochs, a 3-clip test; everything else
+    (model type, hooks, schedule, loaders' other settings) as configured.
+    """
+    cfg.model.backbone.base_channels = 4
+    width = 32 * (4 if cfg.model.backbone.depth == 50 else 1)
+    cfg.model.cls_head.update(num_classes=4, in_channels=width)
+    if 'siamese_head' in cfg.model:
+        cfg.model.siamese_head.update(in_channels=width, proj_channels=16,
+                                      pred_hidden_channels=8)
+    if 'teacher' in cfg.model:  # a tiny R3D-50 teacher, saved to a file
+        import torch
+        from mmaction.registry import MODELS
+        cfg.model.teacher.backbone.base_channels = 4
+        cfg.model.teacher.cls_head.update(num_classes=4, in_channels=128)
+        teacher = MODELS.build(cfg.model.teacher)
+        torch.save(dict(state_dict=teacher.state_dict()), tmp / 'teach.pth')
+        cfg.model.teacher_ckpt = str(tmp / 'teach.pth')
+    for phase, ann in (('train', train), ('val', val), ('test', val)):
+        loader = cfg[f'{phase}_dataloader']
+        loader.update(batch_size=3 if phase == 'train' else 2,
+                      num_workers=0, persistent_workers=False)
+        loader.dataset.update(ann_file=str(root / ann), num_classes=4,
+                              data_prefix=dict(video=str(root)))
+        _shrink_pipeline(loader.dataset.pipeline, phase != 'train')
+    for step in cfg.test_dataloader.dataset.pipeline:
+        if step['type'] == 'SampleFrames':
+            step['num_clips'] = 3  # multi-clip test, softmax averaged
+    cfg.train_cfg.max_epochs = 2
+    cfg.default_hooks.logger.interval = 1
+    cfg.work_dir = str(tmp)
