@@ -97,14 +97,27 @@ def allow_mmaction_scope_configs() -> None:
     mm_config._get_external_cfg_path = _get_external_cfg_path
 
 
-def allow_bf16_head_accuracy() -> None:
-    """Fix: bf16 AMP training with mmaction2 heads.
+def topk_accuracy(scores: torch.Tensor, labels: torch.Tensor,
+                  topk=(1, 5)) -> dict:
+    """``{'top{k}_acc': fraction}`` of hard ``labels`` [N] among the ``k``
+    best ``scores`` [N, K], computed where the scores are (no host copy)."""
+    k_max = min(max(topk), scores.size(1))
+    best = scores.detach().topk(k_max, dim=1).indices  # [N, k_max]
+    hits = best == labels.view(-1, 1)  # [N, k_max], at most one True a row
+    return {f'top{k}_acc': hits[:, :k].any(dim=1).float().mean()
+            for k in topk}
 
-    ``BaseHead.loss_by_feat`` computes the logged top-k accuracy with
-    ``cls_scores.detach().cpu().numpy()``; numpy has no bfloat16, so every
-    training step under ``AmpOptimWrapper(dtype='bfloat16')`` raises. Scores
-    in bf16 are cast to float32 first (the loss is then computed in float32,
-    as autocast does for cross-entropy anyway).
+
+def sync_free_head_loss() -> None:
+    """Fix: MMAction2's heads compute the logged top-k accuracy with
+    ``cls_scores.detach().cpu().numpy()``. On a GPU that waits for the
+    forward pass to finish in the middle of every training step (a host
+    synchronisation per step), and numpy has no bfloat16, so bf16 AMP
+    training raised at the first step. For hard labels the accuracy is now
+    computed on the scores' device (the same numbers: the k best classes
+    contain the label); bf16 scores are cast to float32 first, as autocast
+    does for the cross-entropy anyway. Soft or smoothed labels keep
+    MMAction2's own code.
     """
     from mmaction.models.heads.base import BaseHead
     original = BaseHead.loss_by_feat
@@ -114,7 +127,18 @@ def allow_bf16_head_accuracy() -> None:
     def loss_by_feat(self, cls_scores, data_samples):
         if cls_scores.dtype == torch.bfloat16:
             cls_scores = cls_scores.float()
-        return original(self, cls_scores, data_samples)
+        labels = torch.stack([x.gt_labels.item for x in data_samples]).to(
+            cls_scores.device, non_blocking=True).reshape(-1)
+        if labels.is_floating_point() or self.label_smooth_eps != 0 or \
+                labels.numel() != cls_scores.size(0):
+            return original(self, cls_scores, data_samples)
+        losses = topk_accuracy(cls_scores, labels, self.topk)
+        loss_cls = self.loss_cls(cls_scores, labels)
+        if isinstance(loss_cls, dict):
+            losses.update(loss_cls)
+        else:
+            losses['loss_cls'] = loss_cls
+        return losses
 
     loss_by_feat._mmskd_fixed = True
     BaseHead.loss_by_feat = loss_by_feat
@@ -140,6 +164,6 @@ def apply_all() -> None:
     check_mmcv_version()
     allow_mmengine_checkpoints()
     allow_mmaction_scope_configs()
-    allow_bf16_head_accuracy()
+    sync_free_head_loss()
     from .engine.checkpoint import apply as atomic_checkpoints
     atomic_checkpoints()  # crash-safe writes, resume skips torn files

@@ -107,7 +107,7 @@ def test_scope_fix_is_idempotent():
 
 
 def test_head_loss_accepts_bf16_scores():
-    """mmaction's head logs accuracy through numpy, which has no bfloat16."""
+    """mmaction's head logged accuracy through numpy, which has no bf16."""
     from mmaction.registry import MODELS
     from mmaction.structures import ActionDataSample
     head = MODELS.build(dict(type='I3DHead', num_classes=5, in_channels=8))
@@ -120,6 +120,31 @@ def test_head_loss_accepts_bf16_scores():
                                                  torch.tensor([0, 1]))
     assert losses['loss_cls'].item() == pytest.approx(expected.item(),
                                                       rel=1e-6)
+
+
+def test_head_accuracy_on_device_equals_mmactions_numpy_one():
+    from mmaction.evaluation import top_k_accuracy
+    from mmaction.registry import MODELS
+    from mmaction.structures import ActionDataSample
+    head = MODELS.build(dict(type='I3DHead', num_classes=20, in_channels=8,
+                             topk=(1, 3, 5)))
+    g = torch.Generator().manual_seed(0)
+    for n in (1, 7, 64):
+        scores = torch.randn(n, 20, generator=g)  # ties have probability 0
+        labels = torch.randint(0, 20, (n, ), generator=g)
+        samples = [ActionDataSample().set_gt_labels(int(y)) for y in labels]
+        losses = head.loss_by_feat(scores, samples)
+        expected = top_k_accuracy(scores.numpy(), labels.numpy(), (1, 3, 5))
+        for k, value in zip((1, 3, 5), expected):
+            assert losses[f'top{k}_acc'].item() == pytest.approx(value)
+            assert losses[f'top{k}_acc'].device == scores.device
+        ce = torch.nn.functional.cross_entropy(scores, labels)
+        assert losses['loss_cls'].item() == pytest.approx(ce.item())
+    # smoothed labels keep MMAction2's own path (and its numbers)
+    smooth = MODELS.build(dict(type='I3DHead', num_classes=20, in_channels=8,
+                               label_smooth_eps=0.1))
+    out = smooth.loss_by_feat(scores, samples)
+    assert out['top1_acc'].item() == pytest.approx(expected[0])
 
 
 def test_only_mmcv_lites_attention_warning_is_silenced():
