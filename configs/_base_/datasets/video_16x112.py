@@ -38,6 +38,17 @@ two_view_train_pipeline = [
     dict(type='TwoViewSample', view_pipeline=view_pipeline, num_views=2),
     dict(type='PackActionInputs')
 ]
+# The same two views with the augmentations left to the training device
+# (model.data_preprocessor SKDActionDataPreprocessor with augment=...): the
+# loader workers only decode, resize and crop.
+crop_view_pipeline = [
+    step for step in view_pipeline if step['type'] != 'SKDClipAugment'
+]
+two_view_crop_train_pipeline = [
+    dict(type='DecordInit', **file_client_args),
+    dict(type='TwoViewSample', view_pipeline=crop_view_pipeline, num_views=2),
+    dict(type='PackActionInputs')
+]
 # Validation: one centre clip, centre crop (clip accuracy).
 val_pipeline = [
     dict(type='DecordInit', **file_client_args),
