@@ -1,5 +1,6 @@
 # Ablation "SKD-SRL without SRL" on the synthetic demo: two views, CE + alpha *
-# L_kd, beta = 0 (docs/method.md section 8). The Siamese head still runs, unused.
+# L_kd, beta = 0 (docs/method.md section 8). The Siamese head still runs,
+# unused.
 _base_ = ['../skd_srl/r18_synthetic_demo.py']
 method_name = 'SKD-SRL without SRL'
 teacher_name = 'itself'

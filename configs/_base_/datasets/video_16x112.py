@@ -1,5 +1,6 @@
-# Video pipelines at the paper's scale (docs/method.md section 3): 16 consecutive
-# frames, short side 128, 112x112 crop. Dataset bases set the paths.
+# Video pipelines at the paper's scale (docs/method.md section 3): 16
+# consecutive frames, short side 128, 112x112 crop. Dataset bases set the
+# paths.
 # RobustVideoDataset: a VideoDataset that checks its list before training and
 # survives undecodable videos (docs/data_preparation.md, "Broken videos").
 dataset_type = 'RobustVideoDataset'

@@ -1,7 +1,8 @@
 _base_ = ['./r3d18_hara.py']
-# Table II "KD" (docs/method.md section 8): the R3D-18 student of r3d18_hara.py,
-# taught by a frozen, trained R3D-50 that sees the student's clip. Experiment
-# configs set model.teacher_ckpt (and num_classes in both heads).
+# Table II "KD" (docs/method.md section 8): the R3D-18 student of
+# r3d18_hara.py, taught by a frozen, trained R3D-50 that sees the student's
+# clip. Experiment configs set model.teacher_ckpt (and num_classes in both
+# heads).
 model = dict(
     type='KDRecognizer3D',
     teacher=dict(

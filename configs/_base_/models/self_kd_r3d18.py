@@ -1,7 +1,8 @@
 _base_ = ['./r3d18_hara.py']
 # Table II "Self-KD" (paper ref. [30], "Teaching yourself"; docs/method.md
-# section 8): the teacher is a frozen copy of the student's best-so-far weights, which
-# SelfKDHook re-copies whenever validation top-1 improves. Same loss as KD.
+# section 8): the teacher is a frozen copy of the student's best-so-far
+# weights, which SelfKDHook re-copies whenever validation top-1 improves.
+# Same loss as KD.
 # Experiment configs add the hook to their custom_hooks (default_runtime.py
 # owns that list).
 model = dict(

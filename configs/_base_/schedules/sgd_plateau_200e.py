@@ -1,5 +1,6 @@
-# Paper IV-A / docs/method.md section 6: SGD momentum 0.9, lr 0.01, weight decay
-# 5e-4, 200 epochs, lr x0.1 when val top-1 has not improved for 10 epochs.
+# Paper IV-A / docs/method.md section 6: SGD momentum 0.9, lr 0.01, weight
+# decay 5e-4, 200 epochs, lr x0.1 when val top-1 has not improved for 10
+# epochs.
 train_cfg = dict(
     type='EpochBasedTrainLoop', max_epochs=200, val_begin=1, val_interval=1)
 val_cfg = dict(type='ValLoop')
