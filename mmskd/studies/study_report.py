@@ -13,8 +13,7 @@ import os.path as osp
 import statistics
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from mmskd.utils.io import (atomic_output, write_json_atomic,
-                            write_text_atomic)
+from mmskd.utils.io import write_text_atomic
 from .spec import Study
 
 Records = Dict[str, Dict[int, dict]]  # row -> seed -> record
@@ -167,40 +166,16 @@ def setup_lines(study: Study, records: Records) -> List[str]:
 
 def chart(study: Study, records: Records, png: str,
           numbers: str) -> None:
-    """Bars of mean video top-1 per row (last epoch / best-by-val), seed
-    std as error bars, each seed a dot; the numbers go to ``numbers``."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    rows = [r for r in study.rows if records.get(r.name)]
-    data = {r.name: {c: [100 * top1(rec, c) for rec in
-                         records[r.name].values()] for c in ('last', 'best')}
-            for r in rows}
-    fig, ax = plt.subplots(figsize=(1.6 + 1.5 * len(rows), 4))
-    for k, (ckpt, color) in enumerate((('last', '#4477aa'),
-                                       ('best', '#ee6677'))):
-        xs = [i + (k - 0.5) * 0.36 for i in range(len(rows))]
-        values = [data[r.name][ckpt] for r in rows]
-        means = [statistics.mean(v) for v in values]
-        stds = [statistics.stdev(v) if len(v) > 1 else 0 for v in values]
-        ax.bar(xs, means, 0.34, yerr=stds, color=color, alpha=0.6,
-               capsize=3, label=f'{ckpt} checkpoint' if ckpt == 'last'
-               else 'best-by-val checkpoint')
-        for x, v in zip(xs, values):
-            ax.scatter([x] * len(v), v, s=12, color='black', zorder=3)
-    ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([r.label.replace(', ', ',\n') for r in rows],
-                       fontsize=8)
-    ax.set_ylabel('test video top-1 (%)')
-    ax.set_title(study.title, fontsize=9)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    with atomic_output(png) as tmp:
-        fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    write_json_atomic(numbers, dict(
-        metric='video top-1 (%), test split', rows={
-            r.label: data[r.name] for r in rows}))
+    """Mean test video top-1 per row for the last-epoch and the
+    best-by-validation checkpoint, seeds as dots; numbers to ``numbers``."""
+    from mmskd.visualization.charts import seed_bar_chart
+    groups = {r.label: {
+        f'{name} checkpoint': [100 * top1(rec, ckpt)
+                               for rec in records[r.name].values()]
+        for ckpt, name in (('last', 'last-epoch'), ('best', 'best-by-val'))}
+        for r in study.rows if records.get(r.name)}
+    seed_bar_chart(groups, png, numbers, 'test video top-1 (%)',
+                   study.title)
 
 
 def report_text(study: Study, records: Records) -> str:

@@ -118,8 +118,9 @@ def test_report_tables_and_paired_differences(tmp_path):
     assert 'old' not in text and main in text and text.endswith('\ny\n')
     assert str(doc) in written
     chart = json.loads((tmp_path / 'docs/toy/chart.json').read_text())
-    assert chart['rows']['Row B'] == dict(last=pytest.approx([55.0, 58.0]),
-                                          best=pytest.approx([45.0, 80.0]))
+    assert chart['rows']['Row B'] == {
+        'last-epoch checkpoint': pytest.approx([55.0, 58.0]),
+        'best-by-val checkpoint': pytest.approx([45.0, 80.0])}
     assert (tmp_path / 'docs/toy/chart.png').stat().st_size > 5000
 
 
