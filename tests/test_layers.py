@@ -13,6 +13,7 @@ LAYERS = {  # higher may import lower, never the reverse
     'engine': 2,
     'apis': 3,
     'deployment': 4, 'zoo': 4, 'studies': 4, 'benchmarks': 4,
+    'visualization': 4,
 }
 
 
