@@ -1,16 +1,19 @@
 """Top-k action classes of video files, scored with the config's test protocol.
 
-    python tools/infer.py VIDEO [VIDEO ...] CONFIG CHECKPOINT \\
-        [--label-map classes.txt] [--top-k 5] [--out-dir DIR] [--device cpu]
+    python tools/infer.py CONFIG CHECKPOINT VIDEO [VIDEO ...] \\
+        [--label-map classes.txt] [--top-k 5] [--out-dir DIR] \\
+        [--device cuda:0] [--cfg-options k=v ...]
 
-The last two positional arguments are the config (a .py file) and the
-checkpoint (a .pth file, or a work dir: its best_*.pth, else the latest);
-every one before them is a video. Options may come anywhere. Works with
+MMAction2's demo order: config (a .py file), checkpoint (a .pth file, or a
+work dir: its best_*.pth, else the latest), then the videos. Works with
 SKD-SRL configs, exported plain configs (the .py written beside the exported
-.pth) and baseline configs. ``--out-dir`` also writes, per video,
-``NAME.json`` (top-k, checkpoint, config, protocol) and ``NAME_pred.mp4``
-(the video, upscaled if tiny, with the top prediction drawn on every frame).
-Exit status 1 if any video failed; the others are still scored.
+.pth) and baseline configs. Class names come from the checkpoint (the
+training set's ``classes``, when its config named them); ``--label-map``
+overrides them. ``--device`` defaults to the GPU when there is one.
+``--out-dir`` also writes, per video, ``NAME.json`` (top-k, checkpoint,
+config, protocol) and ``NAME_pred.mp4`` (the video, upscaled if tiny, with
+the top prediction drawn on every frame). Progress with rate and ETA goes
+to stderr. Exit status 1 if any video failed; the others are still scored.
 """
 import argparse
 import json
@@ -24,13 +27,16 @@ from typing import Dict, List, Optional
 import av
 import cv2
 import numpy as np
+import torch
+from mmengine.config import DictAction
 
 import mmskd  # noqa: F401  (registers SKDSRLRecognizer3D, fixes torch.load)
 from mmskd.apis.inference import (CheckpointMismatchError, VideoReadError,
-                                  describe_protocol, inference_pipeline,
-                                  init_model, load_label_map, recognize, top_k)
-from mmskd.apis.launch import find_checkpoint
-from mmskd.utils.io import atomic_output, write_json_atomic
+                                  class_names, describe_protocol,
+                                  inference_pipeline, init_model,
+                                  load_label_map, recognize, top_k)
+from mmskd.utils.io import atomic_output, find_checkpoint, write_json_atomic
+from mmskd.utils.progress import JobProgress
 
 MIN_SHORT_SIDE = 256  # upscale tiny clips (e.g. 64x64) so the text is legible
 FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -40,20 +46,24 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        'inputs', nargs='+', metavar='VIDEO [VIDEO ...] CONFIG CHECKPOINT')
-    parser.add_argument('--label-map', help='class names, one a line')
+    parser.add_argument('config', help='config file (.py)')
+    parser.add_argument('checkpoint', help='checkpoint file or work dir')
+    parser.add_argument('videos', nargs='+', metavar='VIDEO')
+    parser.add_argument('--label-map', help='class names, one a line '
+                        "(overrides the checkpoint's)")
     parser.add_argument('--top-k', type=int, default=5)
     parser.add_argument('--out-dir', help='write NAME.json + NAME_pred.mp4')
-    parser.add_argument('--device', default='cpu')
-    args = parser.parse_intermixed_args(argv)
-    if len(args.inputs) < 3:
-        parser.error('expected VIDEO [VIDEO ...] CONFIG CHECKPOINT, got '
-                     f'{len(args.inputs)} positional argument(s)')
-    *args.videos, args.config, args.checkpoint = args.inputs
+    parser.add_argument(
+        '--device', default='cuda:0' if torch.cuda.is_available() else 'cpu',
+        help='default: cuda:0 when a GPU is there, else cpu')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config keys, e.g. test_dataloader.dataset.pipeline'
+        '.1.num_clips=1')
+    args = parser.parse_args(argv)
     if not args.config.endswith('.py'):
-        parser.error('the second-to-last positional argument is the config '
-                     f'and must be a .py file, got {args.config}')
+        parser.error('the first positional argument is the config and must '
+                     f'be a .py file, got {args.config}')
     if args.top_k < 1:
         parser.error(f'--top-k must be >= 1, got {args.top_k}')
     return args
@@ -113,10 +123,10 @@ def write_outputs(out_dir: str, name: str, record: Dict) -> None:
 def load(args: argparse.Namespace) -> Dict:
     """Model, label names and checkpoint path; raises the clear errors."""
     checkpoint = find_checkpoint(args.checkpoint)
-    model = init_model(args.config, checkpoint, args.device)
-    labels = (
-        load_label_map(args.label_map, model.cls_head.num_classes)
-        if args.label_map else None)
+    model = init_model(args.config, checkpoint, args.device,
+                       args.cfg_options)
+    labels = load_label_map(args.label_map, model.cls_head.num_classes) \
+        if args.label_map else class_names(model)
     return dict(model=model, labels=labels, checkpoint=checkpoint)
 
 
@@ -156,12 +166,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.makedirs(args.out_dir, exist_ok=True)
     print(f'protocol: {json.dumps(ctx["protocol"])}')
     failed = 0
-    for video in args.videos:
-        try:
-            infer_one(args, video, ctx)
-        except VideoReadError as err:  # report it, score the other videos
-            print(f'error: {err}', file=sys.stderr)
-            failed += 1
+    with JobProgress(len(args.videos), 'videos') as progress:
+        for video in args.videos:
+            try:
+                infer_one(args, video, ctx)
+            except VideoReadError as err:  # report it, score the others
+                print(f'error: {err}', file=sys.stderr)
+                failed += 1
+            progress.advance()
     return 1 if failed else 0
 
 

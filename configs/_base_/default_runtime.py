@@ -17,7 +17,11 @@ default_hooks = dict(
         save_best='acc/top1',  # keeps best_acc_top1_epoch_N.pth
         rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # off; tools/test.py --show-dir DIR draws each test video with its
+    # prediction (MMAction2's VisualizationHook, 3D inputs)
+    visualization=dict(type='ClipVisualizationHook', enable=False,
+                       interval=1))
 
 custom_hooks = [
     # Substituted (undecodable) training videos per epoch; stop past 5%.

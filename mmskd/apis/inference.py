@@ -1,20 +1,24 @@
 """Recognise the action in video files with a trained checkpoint.
 
-One path for SKD-SRL configs (``SKDSRLRecognizer3D``: ``predict`` is
-inherited, the Siamese head is simply not called), exported plain configs and
-baselines. Scores follow the config's test protocol, i.e. the
-``test_dataloader.dataset.pipeline`` (e.g. 10 clips, centre crop) with the
-head's ``average_clips`` over the clips, as ``tools/test.py`` does.
+MMAction2's ``init_recognizer`` builds the model and ``inference_recognizer``
+scores a video; what is ours is the checkpoint check (strict, except for
+SKD-SRL's training-only parts, which may be present or absent), the class
+names a checkpoint carries, and clear errors for unreadable videos. One path
+for SKD-SRL configs (``predict`` is inherited, the Siamese head is simply not
+called), exported plain configs and baselines. Scores follow the config's
+test protocol, i.e. ``test_dataloader.dataset.pipeline`` (e.g. 10 clips,
+centre crop) with the head's ``average_clips``, as ``tools/test.py`` does.
 """
 import os.path as osp
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
+from mmaction.apis import inference_recognizer, init_recognizer
 from mmaction.registry import MODELS
 from mmengine.config import Config
-from mmengine.dataset import Compose, pseudo_collate
+from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 from torch import nn
 
 from mmskd.models.recognizers.skd_srl_recognizer3d import TRAIN_ONLY_PREFIXES
@@ -32,8 +36,9 @@ class CheckpointMismatchError(ValueError):
 
 def init_model(config: Union[str, Config],
                checkpoint: str,
-               device: str = 'cpu') -> nn.Module:
-    """Build the config's model and load ``checkpoint`` strictly.
+               device: str = 'cpu',
+               cfg_options: Optional[Dict] = None) -> nn.Module:
+    """MMAction2's ``init_recognizer``, loading ``checkpoint`` strictly.
 
     Unlike mmengine's ``load_checkpoint`` (which only warns), any missing,
     unexpected or mis-shaped key raises :class:`CheckpointMismatchError`
@@ -41,37 +46,50 @@ def init_model(config: Union[str, Config],
     projector/predictor and the distillation loss): a full SKD-SRL
     checkpoint loads into its plain ``Recognizer3D`` config and an exported
     plain checkpoint into the SKD-SRL config, since inference never uses
-    them. ``model.cfg`` is set, so MMAction2's ``inference_recognizer``
-    accepts the returned model too.
+    them. ``model.dataset_meta`` holds what the checkpoint recorded of its
+    training set (``classes`` when the config named them).
 
     Args:
         config (str | Config): The config file (or object) to build from.
         checkpoint (str): A ``.pth`` file, with or without ``state_dict``.
         device (str): Where the model goes. Defaults to ``'cpu'``.
+        cfg_options (dict, optional): Overrides merged into the config.
 
     Returns:
         nn.Module: The recognizer, in eval mode.
     """
     cfg = Config.fromfile(config) if isinstance(config, str) else config
-    init_default_scope(cfg.get('default_scope', 'mmaction'))
-    model = MODELS.build(cfg.model)
-    state = load_state_dict(checkpoint)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    model = init_recognizer(cfg, None, device='cpu')
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu', logger='silent')
+    state = strip_ddp_prefix(ckpt.get('state_dict', ckpt))
     check_state_dict(model, state, checkpoint)
     own = model.state_dict()
     # only training-only keys may differ (checked above)
-    model.load_state_dict({k: v for k, v in state.items() if k in own},
-                          strict=False)
-    model.cfg = cfg
+    load_state_dict(model, {k: v for k, v in state.items() if k in own},
+                    strict=True)
+    model.dataset_meta = dict(ckpt.get('meta', {}).get('dataset_meta') or {})
     return model.to(device).eval()
 
 
-def load_state_dict(checkpoint: str) -> Dict:
+def class_names(model: nn.Module) -> Optional[List[str]]:
+    """The class names the checkpoint carried, if any."""
+    names = getattr(model, 'dataset_meta', {}).get('classes')
+    return list(names) if names else None
+
+
+def load_state_dict_file(checkpoint: str) -> Dict:
     """The weights of a checkpoint file (or URL), without a DDP prefix."""
     # 'silent' drops mmengine's "Loads checkpoint by ..." line, which would
     # land among the tool's results on stdout.
     ckpt = _load_checkpoint(checkpoint, map_location='cpu', logger='silent')
-    state = ckpt.get('state_dict', ckpt)
-    # DistributedDataParallel checkpoints prefix every key with "module."
+    return strip_ddp_prefix(ckpt.get('state_dict', ckpt))
+
+
+def strip_ddp_prefix(state: Dict) -> Dict:
+    """DistributedDataParallel checkpoints prefix every key with
+    ``module.``."""
     return {
         k[len('module.'):] if k.startswith('module.') else k: v
         for k, v in state.items()
@@ -85,7 +103,7 @@ def verify_checkpoint(cfg: Config, checkpoint: str) -> None:
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     with torch.device('meta'):
         model = MODELS.build(cfg.model)
-    check_state_dict(model, load_state_dict(checkpoint), checkpoint)
+    check_state_dict(model, load_state_dict_file(checkpoint), checkpoint)
 
 
 def _train_only(key: str) -> bool:
@@ -144,7 +162,8 @@ def describe_protocol(model: nn.Module) -> Dict:
 def recognize(model: nn.Module,
               video: str,
               pipeline: Optional[Compose] = None) -> torch.Tensor:
-    """Class scores of one video, shape ``[num_classes]``.
+    """Class scores of one video, shape ``[num_classes]``
+    (``inference_recognizer`` with the config's test protocol).
 
     Raises:
         VideoReadError: ``video`` is missing or cannot be decoded.
@@ -152,14 +171,11 @@ def recognize(model: nn.Module,
     pipeline = pipeline or inference_pipeline(model.cfg)
     if not osp.isfile(video):
         raise VideoReadError(f'video not found: {video}')
-    data = dict(filename=video, label=-1, start_index=0, modality='RGB')
     try:
-        data = pipeline(data)
+        result = inference_recognizer(model, video, pipeline)
     except Exception as err:  # decord/PyAV raise their own error types
         raise VideoReadError(f'cannot read video {video}: '
                              f'{type(err).__name__}: {err}') from err
-    with torch.no_grad():
-        result = model.test_step(pseudo_collate([data]))[0]
     return result.pred_scores.item.cpu()
 
 

@@ -1,8 +1,10 @@
 """What ``tools/train.py`` and ``tools/test.py`` do, kept here so it is tested.
 
 The command lines follow MMAction2's own tools (config, ``--work-dir``,
-``--resume``, ``--amp``, ``--cfg-options``, ``--launcher``); the run itself is
-the standard MMEngine ``Runner``.
+``--resume``, ``--amp``, ``--auto-scale-lr``, ``--no-validate``,
+``--show-dir``, ``--cfg-options`` applied last, ``--launcher``); the run is
+the standard MMEngine ``Runner``, or the runner a config's ``runner_type``
+names (e.g. ``FlexibleRunner`` with a ``strategy``).
 """
 import argparse
 import os
@@ -42,6 +44,12 @@ def parse_train_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--seed', type=int, default=None, help='random seed')
     parser.add_argument('--deterministic', action='store_true',
                         help='deterministic algorithms (slower)')
+    parser.add_argument(
+        '--auto-scale-lr', action='store_true',
+        help='scale the learning rate by the total batch size over the '
+        "config's auto_scale_lr.base_batch_size")
+    parser.add_argument('--no-validate', action='store_true',
+                        help='no validation during training')
     return parser.parse_args(argv)
 
 
@@ -59,20 +67,31 @@ def parse_test_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--num-clips', type=int, default=None,
         help='clips per video in the test pipeline: 1 = clip accuracy '
         '(one centre clip), 10 = the configs\' video accuracy')
+    parser.add_argument(
+        '--show-dir', help='draw each test video with its prediction '
+        "(MMAction2's VisualizationHook) into this folder, under the work "
+        'dir')
     args = parser.parse_args(argv)
     return args
 
 
 def apply_common_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Fold the command line into ``cfg`` the way MMAction2's tools do."""
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    """Fold the command line into ``cfg`` the way MMAction2's tools do;
+    ``--cfg-options`` come last (see :func:`apply_cfg_options`)."""
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = default_work_dir(args.config)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return cfg
+
+
+def apply_cfg_options(cfg: Config, args: argparse.Namespace) -> Config:
+    """``--cfg-options``, after every other argument, as MMAction2 does:
+    they can override what an option set (e.g. ``--amp``'s loss scale)."""
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     return cfg
 
 
@@ -101,7 +120,15 @@ def build_train_cfg(args: argparse.Namespace) -> Config:
         randomness['deterministic'] = args.deterministic or \
             randomness.get('deterministic', False)
         cfg.randomness = randomness
-    return cfg
+    if args.auto_scale_lr:
+        scale = cfg.get('auto_scale_lr')
+        if not scale or 'base_batch_size' not in scale:
+            raise ValueError('--auto-scale-lr needs auto_scale_lr = dict('
+                             'base_batch_size=...) in the config')
+        cfg.auto_scale_lr.enable = True
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    return apply_cfg_options(cfg, args)
 
 
 def _enable_amp(cfg: Config, dtype: Optional[str] = None) -> None:
@@ -131,7 +158,15 @@ def build_test_cfg(args: argparse.Namespace) -> Config:
         cfg.test_evaluator = evaluators + [
             dict(type='DumpResults', out_file_path=args.dump)
         ]
-    return cfg
+    if args.show_dir:
+        hook = cfg.default_hooks.get('visualization')
+        if hook is None:
+            raise ValueError('--show-dir needs a visualization hook in '
+                             'default_hooks (configs/_base_/'
+                             'default_runtime.py has one)')
+        hook.update(enable=True, out_dir=osp.join(cfg.work_dir,
+                                                  args.show_dir))
+    return apply_cfg_options(cfg, args)
 
 
 def set_test_clips(cfg: Config, num_clips: int) -> None:
@@ -171,30 +206,36 @@ def finish_distributed() -> None:
         dist.destroy_process_group()
 
 
-def train_main(argv: Optional[List[str]] = None):
+def build_runner(cfg: Config):
+    """``Runner.from_cfg``, or the ``runner_type`` the config names (e.g.
+    MMEngine's ``FlexibleRunner`` with a ``strategy``), as MMAction2's
+    tools do."""
+    from mmengine.registry import RUNNERS
     from mmengine.runner import Runner
 
     from mmskd.engine.cpu_dist import setup_cpu_distributed
-    cfg = build_train_cfg(parse_train_args(argv))
     setup_cpu_distributed(cfg)  # acts only for --launcher pytorch sans CUDA
-    runner = Runner.from_cfg(cfg)
+    if 'runner_type' not in cfg:
+        return Runner.from_cfg(cfg)
+    return RUNNERS.build(cfg)
+
+
+def train_main(argv: Optional[List[str]] = None):
+    cfg = build_train_cfg(parse_train_args(argv))
+    runner = build_runner(cfg)
     runner.train()
     finish_distributed()
     return runner
 
 
 def test_main(argv: Optional[List[str]] = None) -> dict:
-    from mmengine.runner import Runner
-
-    from mmskd.engine.cpu_dist import setup_cpu_distributed
     from .inference import verify_checkpoint
     args = parse_test_args(argv)
     cfg = build_test_cfg(args)
     # The Runner would load a mismatched checkpoint with only a warning and
     # test a half-random model: refuse it, naming the keys.
     verify_checkpoint(cfg, cfg.load_from)
-    setup_cpu_distributed(cfg)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     metrics = runner.test()
     if args.out_metrics and runner.rank == 0:
         metrics = {k: float(v) for k, v in metrics.items()}

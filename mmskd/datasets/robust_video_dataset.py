@@ -52,6 +52,27 @@ class RobustVideoDataset(VideoDataset):
         self.failures = {}  # index -> reason, for this process only
         self._placeholder = None
         super().__init__(*args, **kwargs)
+        self._check_class_names()
+
+    def _check_class_names(self) -> None:
+        """``metainfo=dict(classes=FILE)`` names the classes (one a line;
+        MMEngine reads the file), and checkpoints then carry the names. A
+        file that is not there, or that does not have ``num_classes`` names
+        (a config's default file left behind when the data was moved), only
+        costs the names: warn and drop them; training goes on."""
+        names = self._metainfo.get('classes')
+        if isinstance(names, str):
+            problem = f'class names file not found: {names}'
+        elif names is not None and self.num_classes is not None and \
+                len(names) != self.num_classes:
+            problem = (f'metainfo.classes has {len(names)} names, '
+                       f'num_classes is {self.num_classes}')
+        else:
+            return
+        MMLogger.get_current_instance().warning(
+            f'{problem} ({self.ann_file}); checkpoints will carry no class '
+            'names (set metainfo.classes to the class names file)')
+        del self._metainfo['classes']
 
     def load_data_list(self) -> List[dict]:
         """Parse the annotation file, failing early on any bad input."""

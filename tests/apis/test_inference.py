@@ -28,18 +28,24 @@ BASELINE = str(REPO_ROOT / 'configs/baselines/r18_synthetic_demo.py')
 N_CLS = 10  # the demo configs' synthetic dataset
 
 
-def _save(config: str, path, seed: int) -> str:
+NAMES = [f'action_{i}' for i in range(N_CLS)]
+
+
+def _save(config: str, path, seed: int, classes=None) -> str:
     torch.manual_seed(seed)
     model = MODELS.build(Config.fromfile(config).model)
     torch.nn.init.normal_(model.cls_head.fc_cls.weight, std=0.5)
-    torch.save(dict(state_dict=model.state_dict(), meta=dict(epoch=1)), path)
+    meta = dict(epoch=1)
+    if classes:  # what the runner stores from the train set's metainfo
+        meta['dataset_meta'] = dict(classes=tuple(classes))
+    torch.save(dict(state_dict=model.state_dict(), meta=meta), path)
     return str(path)
 
 
 @pytest.fixture(scope='module')
 def ckpts(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('infer')
-    skd = _save(SKD, tmp / 'skd.pth', 0)
+    skd = _save(SKD, tmp / 'skd.pth', 0, NAMES)
     plain = export_plain(SKD, skd, str(tmp / 'plain.pth'))
     labels = tmp / f'classes{N_CLS}.txt'
     labels.write_text('\n'.join(f'class_{i}' for i in range(N_CLS)) + '\n')
@@ -137,7 +143,7 @@ def test_clear_errors(ckpts, tmp_path):
 def test_cli_prints_top_k_and_writes_json_and_video(ckpts, videos, capsys):
     out = ckpts['tmp'] / 'out'
     rc = _tool().main([
-        videos[0], SKD, ckpts['skd'], '--top-k', '3', '--label-map',
+        SKD, ckpts['skd'], videos[0], '--top-k', '3', '--label-map',
         ckpts['labels'], '--out-dir',
         str(out)
     ])
@@ -164,16 +170,34 @@ def test_cli_reports_bad_inputs_and_goes_on(ckpts, videos, tmp_path, capsys):
     tool = _tool()
     bad = tmp_path / 'broken.mp4'
     bad.write_bytes(b'\x00' * 100)
-    assert tool.main([str(bad), videos[1], SKD, ckpts['skd']]) == 1
+    assert tool.main([SKD, ckpts['skd'], str(bad), videos[1]]) == 1
     captured = capsys.readouterr()
     assert str(bad) in captured.err and videos[1] in captured.out
+    assert 'videos: 2/2 (100%)' in captured.err  # progress, off a tty
     classes = real_clips_dir('weizmann4_mocogan_derived') / 'classes.txt'
     assert tool.main(
-        [videos[1], SKD, ckpts['skd'], '--label-map',
+        [SKD, ckpts['skd'], videos[1], '--label-map',
          str(classes)]) == 1
     assert f'has 4 names but the model has {N_CLS}' in capsys.readouterr().err
-    assert tool.main([videos[1], BASELINE, ckpts['skd']]) == 1
-    assert 'unexpected keys (10): siamese_head' in capsys.readouterr().err
+    # another architecture's weights: refused, naming the keys
+    assert tool.main([SKD, ckpts['baseline'], videos[1],
+                      '--cfg-options', 'model.cls_head.num_classes=7']) == 1
+    assert 'shape mismatch keys (2): cls_head.fc_cls.bias' in \
+        capsys.readouterr().err
     for argv in ([SKD, ckpts['skd']], [videos[1], ckpts['skd'], SKD]):
         with pytest.raises(SystemExit):
             tool.main(argv)
+
+
+def test_cli_names_classes_from_the_checkpoint(ckpts, videos, capsys):
+    tool = _tool()
+    assert tool.main([SKD, ckpts['skd'], videos[0], '--top-k', '2']) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].split()[1] in NAMES  # "1. action_7 0.83 (class 7)"
+    # no names in the checkpoint: class numbers; a label map overrides
+    assert tool.main([BASELINE, ckpts['baseline'], videos[0]]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[1].isdigit()
+    assert tool.main([SKD, ckpts['skd'], videos[0], '--label-map',
+                      ckpts['labels']]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[1].startswith(
+        'class_')

@@ -250,3 +250,34 @@ def test_runner_epoch_with_broken_videos(tmp_path, videos):
     assert '1 failed video loads for 6 samples' in log
     assert 'excluded from the metrics' in log and 'zero.mp4' in log
     assert 'acc/decode_failed: 1' in log
+
+
+def test_class_names_from_a_file_or_a_warning(tmp_path, videos):
+    ann = tmp_path / 'list.txt'
+    ann.write_text('good0.mp4 0\ngood1.mp4 2\n')
+    names = tmp_path / 'classes.txt'
+    names.write_text('walk\nrun\njump\n')
+
+    def build(classes, num_classes=3):
+        return RobustVideoDataset(
+            ann_file=str(ann), data_prefix=dict(video=str(videos)),
+            pipeline=[], num_classes=num_classes,
+            metainfo=dict(classes=classes))
+
+    assert list(build(str(names)).metainfo['classes']) == [
+        'walk', 'run', 'jump']
+    logger = MMLogger.get_current_instance()
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        missing = build(str(tmp_path / 'nope.txt'))
+        wrong = build(str(names), num_classes=5)
+    finally:
+        logger.removeHandler(handler)
+    assert 'classes' not in missing.metainfo
+    assert 'classes' not in wrong.metainfo
+    text = ' | '.join(r.getMessage() for r in records)
+    assert f'class names file not found: {tmp_path / "nope.txt"}' in text
+    assert 'metainfo.classes has 3 names, num_classes is 5' in text

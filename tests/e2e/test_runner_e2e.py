@@ -57,8 +57,11 @@ def _small(epochs):
 @pytest.mark.parametrize('kind', ['skd', 'baseline'])
 def test_train_val_test_resume_on_generated_videos(kind, tiny_synthetic,
                                                    tmp_path):
-    n_cls = len((tiny_synthetic / 'classes.txt').read_text().split())
-    opts = _data_options(tiny_synthetic, n_cls) + _small(1)
+    names = (tiny_synthetic / 'classes.txt').read_text().split()
+    n_cls = len(names)
+    opts = _data_options(tiny_synthetic, n_cls) + _small(1) + [
+        'train_dataloader.dataset.metainfo.classes='
+        f'{tiny_synthetic}/classes.txt']
     work = tmp_path / 'work'
     log = _tool('train.py', DEMO[kind], '--work-dir', work,
                 '--cfg-options', *opts)
@@ -74,9 +77,13 @@ def test_train_val_test_resume_on_generated_videos(kind, tiny_synthetic,
     assert (work / 'epoch_2.pth').is_file()
     meta = torch.load(work / 'epoch_2.pth', weights_only=True)['meta']
     assert meta['epoch'] == 2
+    assert list(meta['dataset_meta']['classes']) == names  # names travel
     metrics = work / 'test.json'
     _tool('test.py', DEMO[kind], work, '--work-dir', work, '--out-metrics',
-          metrics, '--cfg-options', *opts)
+          metrics, '--show-dir', 'vis', '--cfg-options', *opts)
+    drawn = [p for p in (work / 'vis').rglob('*') if p.is_file()]
+    n_test = len((tiny_synthetic / 'test.txt').read_text().split('\n')) - 1
+    assert drawn and len({p.parent for p in drawn}) == n_test  # per video
     result = json.loads(metrics.read_text())
     assert set(result) == {
         'acc/top1', 'acc/top5', 'acc/mean1', 'acc/decode_failed', 'checkpoint',

@@ -1,4 +1,6 @@
 """mmskd.apis.launch: what tools/train.py and tools/test.py do."""
+from pathlib import Path
+
 import pytest
 from mmengine.config import Config
 
@@ -116,3 +118,49 @@ def test_test_tool_refuses_a_checkpoint_of_another_model(tmp_path):
     assert 'shape mismatch keys (2): cls_head.fc_cls.bias, ' \
         'cls_head.fc_cls.weight' in done.stderr
     assert 'Traceback' not in done.stderr
+
+
+def test_openmmlab_train_options_and_cfg_options_last(tmp_path):
+    args = launch.parse_train_args([
+        DEMO, '--amp', '--auto-scale-lr', '--no-validate', '--cfg-options',
+        'optim_wrapper.loss_scale=512', 'auto_scale_lr.base_batch_size=4'])
+    cfg = launch.build_train_cfg(args)
+    # --cfg-options last: it overrides what --amp set, as in MMAction2
+    assert cfg.optim_wrapper.loss_scale == 512
+    assert cfg.auto_scale_lr == dict(enable=True, base_batch_size=4)
+    assert cfg.val_cfg is None and cfg.val_dataloader is None \
+        and cfg.val_evaluator is None
+    cfg = launch.build_train_cfg(launch.parse_train_args([DEMO]))
+    assert cfg.val_cfg is not None and not cfg.auto_scale_lr.enable
+    bare = tmp_path / 'no_scale.py'
+    bare.write_text(f"_base_ = ['{Path(DEMO).resolve()}']\n"
+                    'auto_scale_lr = None\n')
+    with pytest.raises(ValueError, match='auto_scale_lr'):
+        launch.build_train_cfg(launch.parse_train_args(
+            [str(bare), '--auto-scale-lr']))
+
+
+def test_show_dir_enables_the_visualization_hook(tmp_path):
+    args = launch.parse_test_args([DEMO, 'x.pth', '--work-dir',
+                                   str(tmp_path), '--show-dir', 'vis'])
+    args.checkpoint = str(tmp_path)
+    (tmp_path / 'best_acc_top1_epoch_1.pth').write_bytes(b'x')
+    hook = launch.build_test_cfg(args).default_hooks.visualization
+    assert hook.type == 'ClipVisualizationHook' and hook.enable
+    assert hook.out_dir == str(tmp_path / 'vis')
+
+
+def test_runner_type_builds_that_runner():
+    from mmengine.registry import RUNNERS
+    built = []
+
+    @RUNNERS.register_module(force=True)
+    class ProbeRunner:
+        @classmethod
+        def from_cfg(cls, cfg):
+            built.append(cfg.runner_type)
+            return cls()
+    cfg = Config.fromfile(DEMO)
+    cfg.runner_type = 'ProbeRunner'
+    assert isinstance(launch.build_runner(cfg), ProbeRunner)
+    assert built == ['ProbeRunner']

@@ -51,6 +51,7 @@ train_dataloader = dict(
     pin_memory=False,
     drop_last=True,  # as video_16x112.py: no batch of one video
     dataset=dict(
+        metainfo=dict(classes=data_root + 'classes.txt'),
         num_classes=10,  # tools/data/synthetic/generate.py's 10 classes
         ann_file=data_root + 'train.txt',
         data_prefix=dict(video=data_root),
@@ -60,6 +61,7 @@ val_dataloader = dict(
     num_workers=2,
     pin_memory=False,
     dataset=dict(
+        metainfo=dict(classes=data_root + 'classes.txt'),
         num_classes=10,
         ann_file=data_root + 'val.txt',
         data_prefix=dict(video=data_root),
@@ -69,6 +71,7 @@ test_dataloader = dict(
     num_workers=2,
     pin_memory=False,
     dataset=dict(
+        metainfo=dict(classes=data_root + 'classes.txt'),
         num_classes=10,
         ann_file=data_root + 'test.txt',
         data_prefix=dict(video=data_root),

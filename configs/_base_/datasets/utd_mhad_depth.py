@@ -70,6 +70,7 @@ train_dataloader = dict(
     persistent_workers=True,
     pin_memory=False,
     dataset=dict(
+        metainfo=dict(classes=data_root + 'classes.txt'),
         num_classes=num_classes,
         ann_file=data_root + 'train.txt',
         data_prefix=dict(video=data_root),
@@ -79,6 +80,7 @@ val_dataloader = dict(
     num_workers=1,
     pin_memory=False,
     dataset=dict(
+        metainfo=dict(classes=data_root + 'classes.txt'),
         num_classes=num_classes,
         ann_file=data_root + 'val.txt',
         data_prefix=dict(video=data_root),
@@ -88,6 +90,7 @@ test_dataloader = dict(
     num_workers=1,
     pin_memory=False,
     dataset=dict(
+        metainfo=dict(classes=data_root + 'classes.txt'),
         num_classes=num_classes,
         ann_file=data_root + 'test.txt',
         data_prefix=dict(video=data_root),

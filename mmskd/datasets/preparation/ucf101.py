@@ -11,7 +11,7 @@ import os.path as osp
 import re
 from typing import Dict, List, Sequence, Tuple
 from .annotations import (PreparationError, read_fields, replace_ext,
-                          write_split)
+                          write_lines_atomic, write_split)
 
 _GROUP = re.compile(r'_g(\d+)_c\d+\.\w+$')
 
@@ -88,7 +88,9 @@ def prepare_ucf101(split_dir: str, out_dir: str, video_root: str = None,
             ``resize_videos.py``); None keeps ``.avi``.
 
     Returns:
-        dict: Per split: the two files' reports and ``overlapping_groups``.
+        dict: ``num_classes``, ``classes_file`` (``ucf101_classes.txt``,
+        line k = label k) and per split the two files' reports and
+        ``overlapping_groups``.
     """
     classes = read_class_index(osp.join(split_dir, 'classInd.txt'))
     report = dict(num_classes=len(classes), splits={})
@@ -106,4 +108,8 @@ def prepare_ucf101(split_dir: str, out_dir: str, video_root: str = None,
             result[phase] = write_split(
                 osp.join(out_dir, name), entries, video_root)
         report['splits'][split] = result
+    # class names, line k = label k: the configs' metainfo reads them, so
+    # checkpoints carry them (tools/infer.py prints names, not numbers)
+    report['classes_file'] = osp.join(out_dir, 'ucf101_classes.txt')
+    write_lines_atomic(report['classes_file'], classes)
     return report
