@@ -42,8 +42,9 @@ $(STAMP): $(REQS)
 data: | $(STAMP)
 	@$(PY) tools/data/synthetic/generate.py $(DATA_DIR)
 
+# Reuses a finished demo (prints its summary again); FORCE=1 retrains.
 demo: $(STAMP) data
-	@$(PY) -m mmskd.apis.demo --config $(DEMO_CONFIG) --work-dir $(DEMO_DIR) --data-dir $(DATA_DIR)
+	@$(PY) -m mmskd.apis.demo --config $(DEMO_CONFIG) --work-dir $(DEMO_DIR) --data-dir $(DATA_DIR) $(if $(FORCE),--force)
 
 test: $(STAMP)
 	$(PY) -m pytest tests

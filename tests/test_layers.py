@@ -9,11 +9,10 @@ from conftest import REPO_ROOT
 PACKAGE = REPO_ROOT / 'mmskd'
 LAYERS = {  # higher may import lower, never the reverse
     'utils': 0, 'version': 0, 'compat': 0,
-    'models': 1, 'datasets': 1,
+    'models': 1, 'datasets': 1, 'visualization': 1,
     'engine': 2,
     'apis': 3,
     'deployment': 4, 'zoo': 4, 'studies': 4, 'benchmarks': 4,
-    'visualization': 4,
 }
 
 

@@ -5,7 +5,8 @@
 _base_ = [
     '../_base_/models/skd_srl_r3d18.py',
     '../_base_/datasets/utd_mhad_depth.py',
-    '../_base_/schedules/sgd_cosine_cpu.py', '../_base_/study_runtime.py'
+    '../_base_/schedules/sgd_cosine_cpu.py', '../_base_/default_runtime.py'
 ]
 model = dict(cls_head=dict(num_classes=27))
 train_dataloader = dict(dataset=dict(pipeline=_base_.two_view_train_pipeline))
+default_hooks = dict(logger=dict(interval=10))

@@ -21,6 +21,7 @@ from typing import Callable, Dict, List, Sequence
 from mmengine.config import Config, DictAction
 
 from mmskd.utils.io import write_json_atomic
+from mmskd.utils.scalars import epoch_log
 from . import study_record as rec
 from .spec import CHECKPOINTS, PROTOCOLS, Run
 from .table2_eta import hhmm
@@ -183,7 +184,7 @@ def _tests(run: Run, epochs: int, head: str, repo: str,
 def build_record(run: Run, epochs: int, repo: str = '.') -> dict:
     """The committed summary of a finished, tested run."""
     work = osp.join(repo, run.work_dir)
-    log = rec.epoch_log(work)
+    log = epoch_log(work)
     _, best_epoch = rec.best_checkpoint(work)
     times = read_times(work)
     data = osp.join(repo, run.study.data_dir)

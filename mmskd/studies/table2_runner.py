@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from glob import glob
 from typing import List, Optional, Sequence
 
+from mmskd.engine.schedule import length_options
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ROWS = ('baseline', 'baseline_aug', 'kd_r50', 'self_kd', 'skd_srl_no_srl',
         'skd_srl')
 TEACHER = 'kd_teacher'
@@ -115,8 +118,8 @@ def command(run: Run, stage: str) -> List[str]:
         return [sys.executable, 'tools/train.py', run.config, '--work-dir',
                 run.work_dir, '--seed', str(run.seed)] + \
             ['--resume'] * (stage == 'resume') + [
-                '--cfg-options', f'train_cfg.max_epochs={run.epochs}',
-                *run.options]
+                '--cfg-options', *length_options(
+                    osp.join(REPO, run.config), run.epochs), *run.options]
     # Its own --work-dir: without one, tools/test.py's Runner dumps its
     # config into work_dirs/<folder>/<config name>/ (the teacher's default
     # dir).

@@ -3,8 +3,9 @@ import json
 
 import pytest
 
-from mmskd.studies import study_record, study_report
+from mmskd.studies import study_report
 from mmskd.studies.spec import STUDIES, Row, Study, plan
+from mmskd.utils import scalars
 
 
 def _study(tmp_path, rows=None):
@@ -66,12 +67,12 @@ def test_epoch_log_takes_each_epochs_last_line_and_later_invocations(
         dict(lr=0.3, loss=2.5, top1_acc=0.3, epoch=2, iter=40, step=40),
         {'acc/top1': 0.25, 'step': 2},
     ])
-    log = study_record.epoch_log(str(tmp_path))
+    log = scalars.epoch_log(str(tmp_path))
     assert log == [
         dict(epoch=1, lr=0.2, loss=2.9, train_top1=0.2, val_top1=0.15),
         dict(epoch=2, lr=0.3, loss=2.5, train_top1=0.3, val_top1=0.25)]
     views = dict(top1_acc_view1=0.5, top1_acc_view2=0.7)
-    assert study_record.train_top1(views) == pytest.approx(0.6)
+    assert scalars.train_top1(views) == pytest.approx(0.6)
 
 
 def _record(row, seed, last, best, train=1.0):
