@@ -115,3 +115,24 @@ def test_missing_annotation_and_video_dir_are_named(tmp_path):
     done = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
     assert done.returncode != 0
     assert str(missing) in done.stderr
+
+
+def test_tensorboard_backend_writes_event_files(tiny_synthetic, tmp_path):
+    """`pip install .[tensorboard]` + MMEngine's TensorboardVisBackend."""
+    pytest.importorskip('tensorboard', reason='the tensorboard extra is '
+                        'not installed (pip install .[tensorboard])')
+    n_cls = len((tiny_synthetic / 'classes.txt').read_text().split())
+    work = tmp_path / 'work'
+    delta = tmp_path / 'tb.py'  # the two-line delta docs/visualization.md
+    delta.write_text(f"_base_ = ['{REPO_ROOT / DEMO['baseline']}']\n"
+                     "visualizer = dict(vis_backends=[dict(type='LocalVisBa"
+                     "ckend'), dict(type='TensorboardVisBackend')])\n")
+    _tool('train.py', delta, '--work-dir', work, '--cfg-options',
+          *_data_options(tiny_synthetic, n_cls), *_small(1))
+    events = list(work.rglob('events.out.tfevents.*'))
+    assert events and events[0].stat().st_size > 100
+    from tensorboard.backend.event_processing.event_accumulator import \
+        EventAccumulator
+    acc = EventAccumulator(str(events[0].parent))
+    acc.Reload()
+    assert {'loss', 'acc/top1'} <= set(acc.Tags()['scalars'])
