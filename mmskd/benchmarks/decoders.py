@@ -82,6 +82,8 @@ def compare(videos: Sequence[str], backends: Sequence[str], clips: int,
     """Seconds per clip and agreement with decord, per backend."""
     import decord
     rng = np.random.default_rng(seed)
+    for name in backends:  # untimed: imports and first-call set-up
+        BACKENDS[name](videos[0], list(range(clip_len)))
     times = {b: [] for b in backends}
     equal = {b: [] for b in backends}
     worst = {b: 0 for b in backends}
