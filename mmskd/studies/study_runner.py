@@ -28,7 +28,7 @@ from .table2_eta import hhmm
 from .table2_exec import RunFailed, read_times, record_time, stream
 
 EPOCH_END = re.compile(r'Epoch\(val\)\s*\[(\d+)\]')
-TEST_S = 150.0  # prior seconds of a run's four tests on 2 CPU cores
+TEST_S = 200.0  # prior seconds of a run's five tests on 2 CPU cores
 # Keep the last epoch's checkpoint (and the best); the records need no more.
 TRAIN_OPTIONS = ('default_hooks.checkpoint.max_keep_ckpts=1', )
 
@@ -56,8 +56,15 @@ def epochs_done(run: Run, repo: str = '.') -> int:
     return max((int(m.group(1)) for m in found if m), default=0)
 
 
-def test_path(run: Run, ckpt: str, protocol: str) -> str:
-    return f'{run.work_dir}/test_{ckpt}_{protocol}.json'
+# (checkpoint, protocol, list): the four test results, and how well the
+# final model fits its own training videos (video protocol, eval mode)
+TESTS = tuple((c, p, 'test') for c in CHECKPOINTS for p in PROTOCOLS) + (
+    ('last', 'video', 'train'), )
+
+
+def test_path(run: Run, ckpt: str, protocol: str, split: str = 'test') -> str:
+    tail = '' if split == 'test' else f'_{split}'
+    return f'{run.work_dir}/test_{ckpt}_{protocol}{tail}.json'
 
 
 def train_command(run: Run, resume: bool) -> List[str]:
@@ -67,12 +74,16 @@ def train_command(run: Run, resume: bool) -> List[str]:
                                  *run.options()]
 
 
-def test_command(run: Run, checkpoint: str, ckpt: str,
-                 protocol: str) -> List[str]:
+def test_command(run: Run, checkpoint: str, ckpt: str, protocol: str,
+                 split: str = 'test') -> List[str]:
+    data = [] if split == 'test' else [
+        f'test_dataloader.dataset.ann_file={run.study.data_dir}/{split}.txt']
     return [sys.executable, 'tools/test.py', run.row.config, checkpoint,
-            '--work-dir', f'{run.work_dir}/test_logs/{ckpt}_{protocol}',
+            '--work-dir',
+            f'{run.work_dir}/test_logs/{ckpt}_{protocol}_{split}',
             '--num-clips', str(PROTOCOLS[protocol]), '--out-metrics',
-            test_path(run, ckpt, protocol), '--cfg-options', *run.options()]
+            test_path(run, ckpt, protocol, split), '--cfg-options',
+            *run.options(), *data]
 
 
 class Clock:
@@ -92,7 +103,7 @@ class Clock:
 
     def left(self, run: Run, epochs: int, done: int, tests_left: int) -> float:
         return self.per_epoch(run) * max(epochs - done, 0) + \
-            self.test_s * tests_left / 4
+            self.test_s * tests_left / len(TESTS)
 
 
 def execute(runs: Sequence[Run], repo: str = '.',
@@ -130,7 +141,8 @@ def execute(runs: Sequence[Run], repo: str = '.',
 
 def _left(clock: Clock, runs: Sequence[Run], epochs: Dict[str, int],
           repo: str) -> float:
-    return sum(clock.left(r, epochs[r.row.name], epochs_done(r, repo), 4)
+    return sum(clock.left(r, epochs[r.row.name], epochs_done(r, repo),
+                          len(TESTS))
                for r in runs)
 
 
@@ -153,8 +165,9 @@ def _train(run: Run, epochs: int, clock: Clock, head: str, repo: str,
         per = (time.monotonic() - start) / max(epoch - done, 1)
         clock.epoch_s[run.row.name] = per
         report(f'{head}: epoch {epoch}/{epochs} ({per:.0f} s/epoch), run '
-               f'ETA {hhmm(clock.left(run, epochs, epoch, 4))}, study ETA '
-               f'{hhmm(clock.left(run, epochs, epoch, 4) + rest())}')
+               f'ETA {hhmm(clock.left(run, epochs, epoch, len(TESTS)))}, '
+               'study ETA '
+               f'{hhmm(clock.left(run, epochs, epoch, len(TESTS)) + rest())}')
     log = osp.join(repo, run.work_dir, 'study_train.log')
     if stream(train_command(run, resume), log, repo, on_line):
         raise RunFailed(f'{run.name}: training failed, see {log}', log)
@@ -167,18 +180,18 @@ def _tests(run: Run, epochs: int, head: str, repo: str,
     work = osp.join(repo, run.work_dir)
     paths = dict(last=rec.last_checkpoint(work, epochs),
                  best=rec.best_checkpoint(work)[0])
-    for ckpt in CHECKPOINTS:
-        for protocol in PROTOCOLS:
-            if osp.isfile(osp.join(repo, test_path(run, ckpt, protocol))):
-                continue
-            report(f'{head}: test {ckpt} checkpoint, {protocol} protocol')
-            start = time.monotonic()
-            log = osp.join(work, 'study_test.log')
-            cmd = test_command(run, osp.relpath(paths[ckpt], repo), ckpt,
-                               protocol)
-            if stream(cmd, log, repo, lambda line: None):
-                raise RunFailed(f'{run.name}: test failed, see {log}', log)
-            record_time(work, 'test', time.monotonic() - start)
+    for ckpt, protocol, split in TESTS:
+        if osp.isfile(osp.join(repo, test_path(run, ckpt, protocol, split))):
+            continue
+        report(f'{head}: test {ckpt} checkpoint, {protocol} protocol, '
+               f'{split} list')
+        start = time.monotonic()
+        log = osp.join(work, 'study_test.log')
+        cmd = test_command(run, osp.relpath(paths[ckpt], repo), ckpt,
+                           protocol, split)
+        if stream(cmd, log, repo, lambda line: None):
+            raise RunFailed(f'{run.name}: test failed, see {log}', log)
+        record_time(work, 'test', time.monotonic() - start)
 
 
 def build_record(run: Run, epochs: int, repo: str = '.') -> dict:
@@ -202,6 +215,9 @@ def build_record(run: Run, epochs: int, repo: str = '.') -> dict:
         test={ckpt: {p: rec.test_metrics(osp.join(
             repo, test_path(run, ckpt, p))) for p in PROTOCOLS}
             for ckpt in CHECKPOINTS},
+        # the final model on its own training videos (video protocol)
+        train_fit=rec.test_metrics(osp.join(
+            repo, test_path(run, 'last', 'video', 'train'))),
         epoch_log=log)
 
 

@@ -19,7 +19,7 @@ import time
 from typing import List, Optional
 
 from mmskd.studies.spec import STUDIES, plan
-from mmskd.studies.study_runner import (Clock, epochs_of, epochs_done,
+from mmskd.studies.study_runner import (TESTS, Clock, epochs_done, epochs_of,
                                         execute, is_recorded, test_command,
                                         train_command)
 from mmskd.studies.table2_eta import hhmm
@@ -51,14 +51,15 @@ def describe(runs, clock) -> str:
             lines.append(f'[{k}/{len(runs)}] {run.name}: recorded, skipped')
             continue
         done = epochs_done(run, REPO)
-        left = clock.left(run, epochs, done, 4)
+        left = clock.left(run, epochs, done, len(TESTS))
         total += left
         lines.append(f'[{k}/{len(runs)}] {run.name}: {epochs} epochs '
                      f'({done} done) x {clock.per_epoch(run):.0f} s + tests '
                      f'= {hhmm(left)}')
         lines.append('    ' + shlex.join(train_command(run, done > 0)))
         lines.append('    ' + shlex.join(test_command(
-            run, '<last|best checkpoint>', 'last', 'video')) + ' (x4)')
+            run, '<last|best checkpoint>', 'last', 'video')) +
+            f' (x{len(TESTS)})')
     lines.append(f'total left: {hhmm(total)} (hh:mm) on the development '
                  'machine\'s per-epoch times (measured where runs exist)')
     return '\n'.join(lines)
