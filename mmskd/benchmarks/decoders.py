@@ -21,26 +21,51 @@ def read_decord(path: str, indices: Sequence[int]) -> np.ndarray:
 
 
 def read_pyav(path: str, indices: Sequence[int]) -> np.ndarray:
-    """Seek to the keyframe before the first index, decode to the last."""
+    """Seek to the keyframe before the first index, decode to the last
+    (frame k = presentation time k / fps). AVI files, whose timestamps need
+    not give frame numbers (packed B-frames: pts 1, 2, 4, 3, ...), are
+    decoded from the start instead, counting frames as decord does."""
+    if path.lower().endswith('.avi'):
+        return _pyav_count(path, indices)
+    try:
+        return _pyav_seek(path, indices)
+    except KeyError:
+        return _pyav_count(path, indices)
+
+
+def _open(container):
+    stream = container.streams.video[0]
+    stream.codec_context.thread_count = 1
+    return stream
+
+
+def _pyav_seek(path: str, indices: Sequence[int]) -> np.ndarray:
     import av
-    wanted = sorted(set(indices))
-    frames = {}
+    wanted, frames = set(indices), {}
     with av.open(path) as container:
-        stream = container.streams.video[0]
-        stream.codec_context.thread_count = 1
+        stream = _open(container)
         rate = stream.average_rate or stream.guessed_rate
         start = stream.start_time or 0
-
-        def index_of(frame) -> int:
-            return int(round((frame.pts - start) * stream.time_base * rate))
         # pts of the first wanted frame; seek lands on the keyframe before
-        target = start + int(wanted[0] / (rate * stream.time_base))
+        target = start + int(min(wanted) / (rate * stream.time_base))
         container.seek(target, stream=stream, backward=True)
         for frame in container.decode(stream):
-            k = index_of(frame)
+            k = int(round((frame.pts - start) * stream.time_base * rate))
             if k in wanted:
                 frames[k] = frame.to_ndarray(format='rgb24')
-            if k >= wanted[-1]:
+            if k >= max(wanted):
+                break
+    return np.stack([frames[i] for i in indices])
+
+
+def _pyav_count(path: str, indices: Sequence[int]) -> np.ndarray:
+    import av
+    wanted, frames = set(indices), {}
+    with av.open(path) as container:
+        for k, frame in enumerate(container.decode(_open(container))):
+            if k in wanted:
+                frames[k] = frame.to_ndarray(format='rgb24')
+            if k >= max(wanted):
                 break
     return np.stack([frames[i] for i in indices])
 

@@ -134,17 +134,18 @@ def _utd_mhad() -> Study:
         prepare='python tools/data/utd_mhad/prepare.py <Depth folder> '
         'data/utd_mhad',
         rows=(
-            Row('baseline', 'Baseline (crop only)', base, epoch_s=28),
+            Row('baseline', 'Baseline (crop only)', base, epoch_s=27),
             Row('baseline_aug', 'Baseline + data augment',
                 'configs/studies/r18_utd_mhad_depth_baseline_aug.py',
-                epoch_s=29),
-            Row('skd_srl', 'SKD-SRL', skd, epoch_s=60),
+                epoch_s=28),
+            Row('skd_srl', 'SKD-SRL', skd, epoch_s=72),
+            # the two extra rows: 2 seeds (the 2-core budget)
             Row('skd_srl_proj_bn', 'SKD-SRL, projector output BN',
                 'configs/studies/r18_utd_mhad_depth_skd_srl_proj_bn.py',
-                phase=2, epoch_s=60),
+                seeds=(0, 1), phase=2, epoch_s=72),
             Row('skd_srl_crop_only', 'SKD-SRL, crop-only views',
                 'configs/studies/r18_utd_mhad_depth_skd_srl_crop_only.py',
-                phase=2, epoch_s=58),
+                seeds=(0, 1), phase=2, epoch_s=70),
         ),
         pairs=(('skd_srl', 'baseline_aug'), ('skd_srl', 'baseline'),
                ('baseline_aug', 'baseline'),
