@@ -166,3 +166,14 @@ def results_tables(paths: Sequence[str],
         if any(p in r.metrics for r in runs)
     ]
     return '\n\n'.join(tables)
+
+
+def seed_values(paths: Sequence[str], protocol: str = 'video',
+                key: str = 'acc/top1') -> Dict[str, List[float]]:
+    """Per method (row), every run's ``key`` in percent, in order."""
+    values: Dict[str, List[float]] = {}
+    for run in (load_run(d) for d in find_runs(paths)):
+        if key in run.metrics.get(protocol, {}):
+            values.setdefault(run.method, []).append(
+                100 * run.metrics[protocol][key])
+    return values

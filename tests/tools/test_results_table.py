@@ -131,3 +131,19 @@ def test_cli(runs, capsys):
     assert out.startswith('Protocol: video') and '| Baseline |' in out
     assert cli.main([str(root / 'nope')]) == 1
     assert 'not a directory' in capsys.readouterr().err
+
+
+def test_cli_plot_draws_every_seed(runs, capsys):
+    spec = importlib.util.spec_from_file_location(
+        'results_table_cli', REPO_ROOT / 'tools/analysis/results_table.py')
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    root, top1 = runs
+    png = root / 'chart.png'
+    assert cli.main([str(root / 'baseline'), str(root / 'skd'),
+                     '--plot', str(png)]) == 0
+    data = json.loads((root / 'chart.json').read_text())['rows']
+    assert data['Baseline']['video top-1'] == pytest.approx(
+        [100 * t for t in top1])
+    assert data['SKD-SRL']['video top-1'] == pytest.approx([70.0, 60.0])
+    assert png.stat().st_size > 5000
