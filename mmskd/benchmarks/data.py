@@ -18,6 +18,7 @@ from mmcv.transforms import Compose
 from mmengine.dataset import pseudo_collate
 
 from mmskd.datasets.transforms import TwoViewSample
+from mmskd.utils.progress import silent_progress
 
 
 def write_test_video(path: str, num_frames: int = 250, size=(320, 240),
@@ -131,7 +132,8 @@ def sample_dict(path: str) -> Dict:
 
 
 def time_pipelines(pipelines: Dict[str, Callable], videos: Sequence[str],
-                   repeats: int) -> Dict[str, np.ndarray]:
+                   repeats: int,
+                   progress=silent_progress) -> Dict[str, np.ndarray]:
     """Seconds per sample, array [repeats, videos] for each pipeline.
 
     Calls are interleaved (video by video, pipeline by pipeline) and seeded
@@ -144,16 +146,18 @@ def time_pipelines(pipelines: Dict[str, Callable], videos: Sequence[str],
     for name, pipeline in pipelines.items():  # warm-up: imports, caches
         pipeline(sample_dict(videos[0]))
     names = list(pipelines)
-    for r in range(repeats):
-        for v, path in enumerate(videos):
-            sample = r * len(videos) + v
-            shift = sample % len(names)
-            for name in names[shift:] + names[:shift]:
-                pipeline = pipelines[name]
-                np.random.seed(sample)
-                start = time.perf_counter()
-                pipeline(sample_dict(path))
-                times[name][r, v] = time.perf_counter() - start
+    with progress(repeats * len(videos)) as bar:
+        for r in range(repeats):
+            for v, path in enumerate(videos):
+                sample = r * len(videos) + v
+                shift = sample % len(names)
+                for name in names[shift:] + names[:shift]:
+                    pipeline = pipelines[name]
+                    np.random.seed(sample)
+                    start = time.perf_counter()
+                    pipeline(sample_dict(path))
+                    times[name][r, v] = time.perf_counter() - start
+                bar.advance()
     return times
 
 

@@ -12,6 +12,8 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.registry import DefaultScope, init_default_scope
 
+from mmskd.utils.progress import silent_progress
+
 
 def build_pair(depth: int = 18, num_classes: int = 101,
                view_forward: str = 'batched') -> Dict:
@@ -49,22 +51,31 @@ def train_step_fn(model, inputs: torch.Tensor, labels: List[int]) -> Callable:
 
 
 def time_alternating(steps: Dict[str, Callable], repeats: int,
-                     warmup: int = 1) -> Dict[str, float]:
-    """Median seconds per call of each function, calls interleaved."""
+                     warmup: int = 1,
+                     progress=silent_progress) -> Dict[str, float]:
+    """Median seconds per call of each function, calls interleaved.
+
+    Interleaving is why this is not ``torch.utils.benchmark.Timer``: a
+    Timer measures one statement at a time, so a change in machine load
+    between two statements' measurements would show as a ratio.
+    """
     for fn in steps.values():
         for _ in range(warmup):
             fn()
     times = {name: [] for name in steps}
-    for _ in range(repeats):
-        for name, fn in steps.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
+    with progress(repeats) as bar:
+        for _ in range(repeats):
+            for name, fn in steps.items():
+                start = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - start)
+            bar.advance()
     return {name: statistics.median(t) for name, t in times.items()}
 
 
 def compare_step(n: int, clip: tuple, repeats: int = 3, depth: int = 18,
-                 device: str = 'cpu') -> Dict[str, float]:
+                 device: str = 'cpu',
+                 progress=silent_progress) -> Dict[str, float]:
     """SKD-SRL on N videos (2 views) vs plain on 2N clips, both view modes.
 
     Args:
@@ -82,7 +93,7 @@ def compare_step(n: int, clip: tuple, repeats: int = 3, depth: int = 18,
         steps[mode] = train_step_fn(pair['skd'].to(device), two_view, labels)
     steps['plain_2n'] = train_step_fn(pair['plain'].to(device), plain_in,
                                       labels * 2)
-    sec = time_alternating(steps, repeats)
+    sec = time_alternating(steps, repeats, progress=progress)
     return dict(
         skd_step_s=sec['batched'], skd_separate_step_s=sec['separate'],
         plain_2n_step_s=sec['plain_2n'],

@@ -18,6 +18,7 @@ from mmengine.analysis import FlopAnalyzer, parameter_count
 from mmengine.registry import init_default_scope
 from torch import nn
 
+from mmskd.utils.progress import silent_progress
 from .onnx_export import InferenceNet, export_onnx
 
 
@@ -68,18 +69,21 @@ def complexity(net: nn.Module, shape: Sequence[int]) -> Dict[str, int]:
 
 def time_interleaved(fns: Dict[str, Callable],
                      repeats: int,
-                     warmup: int = 2) -> Dict[str, Dict[str, float]]:
+                     warmup: int = 2,
+                     progress=silent_progress) -> Dict[str, Dict[str, float]]:
     """Median and p90 milliseconds per call, calls interleaved and rotated."""
     names = list(fns)
     for _ in range(warmup):
         for name in names:
             fns[name]()
     times = {name: [] for name in names}
-    for r in range(repeats):
-        for name in names[r % len(names):] + names[:r % len(names)]:
-            start = time.perf_counter()
-            fns[name]()
-            times[name].append((time.perf_counter() - start) * 1e3)
+    with progress(repeats) as bar:
+        for r in range(repeats):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                start = time.perf_counter()
+                fns[name]()
+                times[name].append((time.perf_counter() - start) * 1e3)
+            bar.advance()
     return {
         name: dict(median_ms=statistics.median(t), p90_ms=_p90(t))
         for name, t in times.items()
@@ -115,7 +119,8 @@ def benchmark(nets: Dict[str, nn.Module],
               workdir: str,
               repeats: int = 30,
               warmup: int = 2,
-              threads: int = 1) -> List[Dict]:
+              threads: int = 1,
+              progress=silent_progress) -> List[Dict]:
     """One row per model: FLOPs, params, eager and ORT latency, speed-up."""
     torch.set_num_threads(threads)
     fns, rows = {}, []
@@ -123,7 +128,7 @@ def benchmark(nets: Dict[str, nn.Module],
         path = osp.join(workdir, f'{name}.onnx')
         for runtime, fn in runners(net, shape, path, threads).items():
             fns[(name, runtime)] = fn
-    timed = time_interleaved(fns, repeats, warmup)
+    timed = time_interleaved(fns, repeats, warmup, progress)
     for name, net in nets.items():
         eager, onnx = timed[(name, 'eager')], timed[(name, 'ort')]
         rows.append(

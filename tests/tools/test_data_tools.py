@@ -75,6 +75,7 @@ def test_resize_tree_is_resumable_and_atomic(tree, tmp_path, capsys):
     assert '3 videos: 2 encoded, 0 already done, 1 failed' in out.out
     assert '1 stale .tmp.mp4 removed' in out.out
     assert 'broken.mp4' in out.err and '3/3' not in out.out
+    assert 'videos: 3/3 (100%)' in out.err and 'ETA' in out.err
     assert probe(dst / 'a' / 'wide.mp4')[:3] == (42, 32, 'h264')
     assert probe(dst / 'b' / 'tall.mp4') == (32, 42, 'h264',
                                              [0, 8, 16, 24, 32])

@@ -32,6 +32,7 @@ from mmengine.registry import init_default_scope
 import mmskd  # noqa: F401
 from mmskd.benchmarks import data as db
 from mmskd.engine.speed import tune_malloc
+from mmskd.utils.progress import JobProgress
 
 
 def parse_args(argv=None):
@@ -121,7 +122,9 @@ def main(argv=None):
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         cv2.setNumThreads(0)
-        times = db.time_pipelines(pipelines, videos, args.repeats)
+        times = db.time_pipelines(
+            pipelines, videos, args.repeats,
+            lambda total: JobProgress(total, 'samples'))
         print_videos(videos, times)
         if args.breakdown:
             for name in ('single_view', 'two_view'):

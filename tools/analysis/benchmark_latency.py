@@ -21,6 +21,7 @@ import torch
 
 import mmskd  # noqa: F401
 from mmskd.deployment.latency import benchmark, build_r3d, markdown_table
+from mmskd.utils.progress import JobProgress
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -56,7 +57,8 @@ def main(argv=None) -> dict:
     nets = {f'R3D-{d}': build_r3d(d, args.num_classes) for d in args.depths}
     with tempfile.TemporaryDirectory() as workdir:
         rows = benchmark(nets, args.shape, workdir, args.repeats, args.warmup,
-                         args.threads)
+                         args.threads,
+                         lambda total: JobProgress(total, 'rounds'))
     print(f'machine: {platform.machine()}, {os.cpu_count()} cores, '
           f'{args.threads} threads; torch {torch.__version__}, onnxruntime '
           f'{ort.__version__}; batch 1, clip {"x".join(map(str, args.shape))}'

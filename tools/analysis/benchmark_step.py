@@ -16,6 +16,7 @@ import torch
 
 import mmskd  # noqa: F401
 from mmskd.benchmarks.step import compare_step
+from mmskd.utils.progress import JobProgress
 
 
 def main():
@@ -31,7 +32,8 @@ def main():
     results = {}
     for name, clip in (('small 8x56x56', (8, 56, 56)),
                        ('default 16x112x112', (16, 112, 112))):
-        r = compare_step(args.n, clip, args.repeats, args.depth, args.device)
+        r = compare_step(args.n, clip, args.repeats, args.depth, args.device,
+                         lambda total: JobProgress(total, f'{name} rounds'))
         results[name] = r
         print(f'{name:20s} N={args.n}: SKD-SRL batched {r["skd_step_s"]:.3f}s'
               f', separate {r["skd_separate_step_s"]:.3f}s, plain 2N '

@@ -5,7 +5,7 @@
 
 The tree under SRC_DIR is mirrored in DST_DIR with .mp4 names. Resumable:
 finished outputs are skipped and stale .tmp.mp4 files of a killed run are
-removed. Exit status: 0 ok, 1 some videos failed (listed), 2 bad input.
+removed. Progress with rate and ETA on stderr. Exit status: 0 ok, 1 some videos failed (listed), 2 bad input.
 """
 import argparse
 import os
@@ -13,6 +13,7 @@ import sys
 
 from mmskd.datasets.preparation import PreparationError, resize_tree
 from mmskd.datasets.preparation.resize import VIDEO_EXTS
+from mmskd.utils.progress import JobProgress
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -28,17 +29,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def progress(done: int, total: int) -> None:
-    end = '\n' if done == total else ''
-    print(f'\r{done}/{total} videos ({100 * done // max(total, 1)}%)',
-          end=end, file=sys.stderr, flush=True)
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     try:
         report = resize_tree(args.src_dir, args.dst_dir, args.short_side,
-                             args.keyint, args.workers, args.ext, progress)
+                             args.keyint, args.workers, args.ext,
+                             lambda total: JobProgress(total, 'videos'))
     except PreparationError as err:
         print(f'error: {err}', file=sys.stderr)
         return 2

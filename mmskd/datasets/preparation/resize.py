@@ -11,11 +11,13 @@ import multiprocessing
 import os
 import os.path as osp
 from fractions import Fraction
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import (Callable, ContextManager, Iterator, List, Optional,
+                    Sequence, Tuple)
 
 import av
 
 from ...utils.io import atomic_output
+from ...utils.progress import silent_progress
 from .annotations import PreparationError
 
 VIDEO_EXTS = ('mp4', 'avi', 'webm', 'mkv', 'mov', 'm4v', 'mpg', 'mpeg')
@@ -109,11 +111,13 @@ def _job(args: tuple) -> Tuple[str, Optional[str]]:
 def resize_tree(src_dir: str, dst_dir: str, short_side: int = 128,
                 keyint: int = 16, workers: int = 1,
                 exts: Sequence[str] = VIDEO_EXTS,
-                progress: Callable[[int, int], None] = None) -> dict:
+                progress: Callable[[int], ContextManager] = silent_progress
+                ) -> dict:
     """Resize every video under ``src_dir`` into ``dst_dir`` (resumable).
 
     Args:
-        progress: Called as ``progress(done, total)`` after each video.
+        progress: ``progress(total)`` gives a context manager advanced after
+            each video (e.g. :class:`mmskd.utils.progress.JobProgress`).
 
     Returns:
         dict: ``total``, ``skipped`` (already done), ``encoded``,
@@ -128,13 +132,13 @@ def resize_tree(src_dir: str, dst_dir: str, short_side: int = 128,
             for s, d in jobs if not osp.exists(d)]
     report = dict(total=len(jobs), skipped=len(jobs) - len(todo), encoded=0,
                   stale_tmp_removed=stale, failed=[])
-    for done, (_, error) in enumerate(_run(todo, workers), start=1):
-        if error:
-            report['failed'].append(error)
-        else:
-            report['encoded'] += 1
-        if progress is not None:
-            progress(done, len(todo))
+    with progress(len(todo)) as bar:
+        for _, error in _run(todo, workers):
+            if error:
+                report['failed'].append(error)
+            else:
+                report['encoded'] += 1
+            bar.advance()
     return report
 
 

@@ -11,6 +11,8 @@ from typing import List, Optional
 import cv2
 from mmengine.logging import MMLogger
 
+from mmskd.utils.progress import silent_progress
+
 from .config import SyntheticConfig
 from .encode import write_video
 from .layout import commit, mismatch, read_meta, write_dataset_files
@@ -49,21 +51,33 @@ def _init_worker() -> None:
     cv2.setNumThreads(1)
 
 
-def _render_all(cfg, specs, root, workers) -> List[dict]:
+def _render_all(cfg, specs, root, workers, progress) -> List[dict]:
     tasks = [(cfg, spec, root) for spec in specs]
+    with progress(len(tasks)) as bar:
+        return [_done(bar, r) for r in _render(tasks, workers)]
+
+
+def _done(bar, record: dict) -> dict:
+    bar.advance()
+    return record
+
+
+def _render(tasks, workers):
     if workers == 1:
-        return [_render_task(task) for task in tasks]
+        yield from map(_render_task, tasks)
+        return
     # fork starts workers in milliseconds; spawn would re-import torch and
     # mmaction in each worker (seconds). Output does not depend on either.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context(
         'fork' if 'fork' in methods else None)
     with context.Pool(workers, initializer=_init_worker) as pool:
-        return list(pool.imap(_render_task, tasks, chunksize=1))
+        yield from pool.imap(_render_task, tasks, chunksize=1)
 
 
 def generate_dataset(out_dir, cfg: Optional[SyntheticConfig] = None,
-                     workers: int = 2, force: bool = False) -> dict:
+                     workers: int = 2, force: bool = False,
+                     progress=silent_progress) -> dict:
     """Generate the dataset of ``cfg`` into ``out_dir``.
 
     If ``out_dir`` already holds a complete dataset made with the same
@@ -71,7 +85,9 @@ def generate_dataset(out_dir, cfg: Optional[SyntheticConfig] = None,
     other non-empty ``out_dir`` is only replaced with ``force``. Files are
     written to a sibling ``<out_dir>.tmp-*`` folder that is renamed to
     ``out_dir`` when complete and removed on any error, so ``out_dir`` never
-    holds a partial dataset.
+    holds a partial dataset. ``progress(total)`` makes a context manager
+    advanced after each video (e.g. :class:`mmskd.utils.progress.
+    JobProgress`).
 
     Returns:
         ``{'status': 'exists' | 'generated', 'out_dir': str, 'meta': dict,
@@ -95,7 +111,8 @@ def generate_dataset(out_dir, cfg: Optional[SyntheticConfig] = None,
     try:
         specs = plan_videos(cfg)
         meta = write_dataset_files(tmp, cfg,
-                                   _render_all(cfg, specs, tmp, workers))
+                                   _render_all(cfg, specs, tmp, workers,
+                                               progress))
         commit(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

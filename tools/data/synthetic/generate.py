@@ -13,6 +13,7 @@ import sys
 
 from mmskd.datasets.synthetic import (CLASSES, SyntheticConfig,
                                       generate_dataset)
+from mmskd.utils.progress import JobProgress
 
 DEFAULTS = SyntheticConfig()
 
@@ -64,8 +65,9 @@ def main(argv=None) -> int:
     options = {key: getattr(args, key) for key in vars(DEFAULTS)}
     try:
         cfg = SyntheticConfig(**options)
-        result = generate_dataset(args.out_dir, cfg, workers=args.workers,
-                                  force=args.force)
+        result = generate_dataset(
+            args.out_dir, cfg, workers=args.workers, force=args.force,
+            progress=lambda total: JobProgress(total, 'videos'))
     except (ValueError, FileExistsError) as err:
         parser.error(str(err))
     counts = result['meta']['counts']
