@@ -154,4 +154,22 @@ def _utd_mhad() -> Study:
     )
 
 
-STUDIES: Dict[str, Study] = {s.name: s for s in (_utd_mhad(), )}
+def _synthetic() -> Study:
+    folder = 'configs/studies/r18_synthetic_demo_converged'
+    return Study(
+        name='synthetic',
+        title='Synthetic set (320 test videos), R3D-18 from scratch, '
+        'converged schedule',
+        data_dir='data/synthetic_large',
+        prepare='python tools/data/synthetic/generate.py '
+        'data/synthetic_large --videos-per-class 80 --held-out 0.15 0.4',
+        rows=(
+            Row('baseline_aug', 'Baseline + data augment',
+                f'{folder}_baseline_aug.py', epoch_s=33),
+            Row('skd_srl', 'SKD-SRL', f'{folder}_skd_srl.py', epoch_s=81),
+        ),
+        pairs=(('skd_srl', 'baseline_aug'), ),
+    )
+
+
+STUDIES: Dict[str, Study] = {s.name: s for s in (_utd_mhad(), _synthetic())}

@@ -43,8 +43,8 @@ def _run(init, path, seed=0):
     return pipeline(dict(filename=path, start_index=0, modality='RGB'))
 
 
-def test_two_views_through_torchcodec_reader_equal_decord(tmp_path,
-                                                         monkeypatch):
+def test_two_views_through_torchcodec_reader_equal_decord(
+        tmp_path, monkeypatch):
     make_video_set(tmp_path, dict(train=1))
     path = str(tmp_path / 'train_00.mp4')
     fake = types.ModuleType('torchcodec.decoders')
