@@ -1,9 +1,9 @@
 _base_ = ['./sgd_cosine_cpu.py']
 # The converged-schedule study on the synthetic set
 # (docs/studies/synthetic/): the shape of sgd_cosine_cpu.py (warm-up, cosine
-# annealing to zero) over 60 epochs, with AdamW (lr 1e-3, weight decay 1e-4), as the
-# demo: on this set the paper's SGD left R3D-18 at chance in CPU budgets
-# (configs/_base_/schedules/demo_cpu.py), while AdamW learns it.
+# annealing to zero) over 60 epochs, with AdamW (lr 1e-3, weight decay
+# 1e-4), as the demo: on this set the paper's SGD left R3D-18 at chance in
+# CPU budgets (configs/_base_/schedules/demo_cpu.py), while AdamW learns it.
 max_epochs, warmup_epochs = 60, 5
 train_cfg = dict(max_epochs=max_epochs)
 optim_wrapper = dict(
