@@ -56,8 +56,9 @@ def setup_cpu_distributed(cfg: Config) -> bool:
 
     Does nothing unless ``cfg.launcher == 'pytorch'`` and CUDA is absent.
     Otherwise sets the dist backend to gloo (the configs say nccl), selects
-    :class:`CPUDistributedDataParallel`, and initialises the process group
-    from torchrun's environment, so that the Runner skips ``init_dist``.
+    :class:`CPUDistributedDataParallel` (for the Runner, and for
+    ``FlexibleRunner``'s ``DDPStrategy``), and initialises the process group
+    from torchrun's environment, so that the runner skips ``init_dist``.
 
     Returns:
         True if the run was switched to CPU distributed mode.
@@ -72,6 +73,14 @@ def setup_cpu_distributed(cfg: Config) -> bool:
         raise ValueError(f'sync_bn={cfg.sync_bn!r} cannot run on CPU: '
                          'torch.nn.SyncBatchNorm only supports GPU inputs')
     cfg.model_wrapper_cfg = _cpu_wrapper_cfg(cfg)
+    if cfg.get('runner_type') == 'FlexibleRunner':
+        strategy = cfg.setdefault('strategy', dict(type='DDPStrategy'))
+        if strategy.get('type') != 'DDPStrategy':
+            raise ValueError(
+                f'strategy {strategy.get("type")!r}: on CPU mmskd wires only '
+                'DDPStrategy (FSDP and DeepSpeed were not tried on CPU)')
+        strategy['model_wrapper'] = dict(
+            cfg.model_wrapper_cfg, type=WRAPPER)
     env_cfg = cfg.setdefault('env_cfg', dict())
     env_cfg.setdefault('dist_cfg', dict())['backend'] = 'gloo'
     if not torch_dist.is_initialized():

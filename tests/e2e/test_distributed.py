@@ -118,3 +118,24 @@ def test_skd_srl_config_two_ranks_unequal_shards_cross_epoch_end(tmp_path):
     # 14 videos per rank at batch 3: 4 steps, the 2 left over dropped
     assert 'Epoch(train) [2][4/4]' in log and 'Epoch(val) [2]' in log
     assert (work / 'epoch_2.pth').is_file()
+
+
+@pytest.mark.slow
+def test_flexible_runner_ddp_strategy_two_cpu_ranks(tmp_path):
+    """``runner_type='FlexibleRunner'`` with MMEngine's DDPStrategy: the
+    same run on 2 CPU ranks (gloo) trains, validates and checkpoints."""
+    make_video_set(tmp_path / 'data', {'train': 8, 'val': 4})
+    work = tmp_path / 'work'
+    cfg = _config(tmp_path / 'data', work, batch_size=2)
+    cfg.runner_type = 'FlexibleRunner'
+    cfg.strategy = dict(type='DDPStrategy')
+    cfg.dump(str(tmp_path / 'flex.py'))
+    torchrun = [sys.executable, '-m', 'torch.distributed.run',
+                '--nproc_per_node', '2', '--master_addr', '127.0.0.1',
+                '--master_port', str(_free_port())]
+    log = run_tool(torchrun + train_cmd(tmp_path / 'flex.py', work)[1:] +
+                   ['--launcher', 'pytorch'],
+                   child_env(GLOO_SOCKET_IFNAME='lo'), timeout=240)
+    assert 'CPU distributed: gloo, rank 0 of 2' in log
+    assert f'Epoch(val) [{EPOCHS}]' in log
+    assert (work / f'epoch_{EPOCHS}.pth').is_file()

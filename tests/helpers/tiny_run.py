@@ -61,7 +61,10 @@ def tiny_config(root: Path, work_dir: Path, epochs: int = 4,
                                       pred_hidden_channels=8)
     _data(cfg, root, train, val)
     cfg.train_cfg.max_epochs = epochs
-    cfg.param_scheduler[0].update(patience=0, factor=0.5)
+    # the paper's plateau rule at patience 0: its state matters for resume
+    cfg.param_scheduler = [dict(type='ReduceOnPlateauLR', monitor='acc/top1',
+                                rule='greater', factor=0.5, patience=0,
+                                by_epoch=True)]
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint.type = 'ResumableCheckpointHook'
     hooks = list(cfg.get('custom_hooks', []))  # keep the config's own
