@@ -59,9 +59,10 @@ def test_train_val_test_resume_on_generated_videos(kind, tiny_synthetic,
                                                    tmp_path):
     names = (tiny_synthetic / 'classes.txt').read_text().split()
     n_cls = len(names)
-    opts = _data_options(tiny_synthetic, n_cls) + _small(1) + [
+    data = _data_options(tiny_synthetic, n_cls) + [
         'train_dataloader.dataset.metainfo.classes='
         f'{tiny_synthetic}/classes.txt']
+    opts = data + _small(1)
     work = tmp_path / 'work'
     log = _tool('train.py', DEMO[kind], '--work-dir', work,
                 '--cfg-options', *opts)
@@ -71,7 +72,7 @@ def test_train_val_test_resume_on_generated_videos(kind, tiny_synthetic,
     assert len(best) == 1
     # Resume: continues from epoch 1 to epoch 2 (not from scratch).
     log = _tool('train.py', DEMO[kind], '--work-dir', work, '--resume',
-                '--cfg-options', *(opts[:-3] + _small(2)))
+                '--cfg-options', *(data + _small(2)))
     assert 'resumed epoch: 1' in log
     assert 'Epoch(train) [1]' not in log and 'Epoch(train) [2]' in log
     assert (work / 'epoch_2.pth').is_file()

@@ -62,8 +62,10 @@ def test_channels_last_changes_layout_not_results():
         error = (w.grad - w_ref.grad).norm() / w_ref.grad.norm()
         # against fp64, CPU NDHWC grads of the stem and layer1 (the largest
         # spatial reductions) are off by ~6e-4, NCDHW ones by ~1e-5; deeper
-        # layers by ~2e-5 in both layouts
-        assert error < 3e-3
+        # layers by ~2e-5 in both layouts. The oneDNN kernels chosen depend
+        # on the CPU: CI's reached 3.2e-3 on one of them. A layout mistake
+        # (wrong permutation, stale weights) gives errors of order 1.
+        assert error < 1e-2
     for m in (reference, model):
         m.eval()
     with torch.no_grad():

@@ -86,6 +86,7 @@ def _record(row, seed, last, best, train=1.0):
                 cos_sim_mismatched=0.3, z_std=0.8, loss_kd=0.002,
                 loss_cls=0.5, val_top1=0.4)]
     return dict(row=row, seed=seed, test=test, final=log[-1], epoch_log=log,
+                train_fit=dict(top1=0.99, top5=1.0, mean1=0.99),
                 best_epoch=2, train_s=600.0, test_s=60.0, epochs=2,
                 machine='test CPU', sizes=dict(train=10, val=5, test=20))
 
@@ -108,8 +109,8 @@ def test_report_tables_and_paired_differences(tmp_path):
         '2 of 2 |' in table
     main = study_report.main_table(study, records)
     # Row A video: last 50, 60 -> 55.0 ± 7.1; best 40, 70 -> 55.0 ± 21.2
-    assert '| Row A | 2 | 100.0 ± 0.0 | 2, 2 | 55.0 ± 7.1 | 55.0 ± 21.2 |' \
-        in main
+    assert '| Row A | 2 | 99.0 ± 0.0 | 100.0 ± 0.0 | 2, 2 | 55.0 ± 7.1 | ' \
+        '55.0 ± 21.2 |' in main
     monitors = study_report.monitor_table(study, records)
     assert '| Row A | 2 | 0.900 | 0.300 | +0.600 | 0.800 | 4.0e-03 |' in \
         monitors
@@ -119,6 +120,8 @@ def test_report_tables_and_paired_differences(tmp_path):
     written = study_report.write_report(study, quote_in=[str(doc)])
     text = doc.read_text()
     assert 'old' not in text and main in text and text.endswith('\ny\n')
+    assert 'Runs recorded: 4 of 6.' in text  # the plan has 6 runs
+    assert '[docs/toy/README.md](docs/toy/README.md)' in text  # relative
     assert str(doc) in written
     chart = json.loads((tmp_path / 'docs/toy/chart.json').read_text())
     assert chart['rows']['Row B'] == {
