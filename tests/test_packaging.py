@@ -66,14 +66,13 @@ def test_mim_train_and_test_find_the_installed_tools(wheel, tmp_path):
     pip = [sys.executable, '-m', 'pip', 'install', '-q', '--no-deps',
            '--target']
     subprocess.run(pip + [str(target), str(wheel)], check=True)
-    done = subprocess.run(pip + [str(mim), 'openmim==0.3.9', 'click',
-                                 'colorama', 'model-index', 'tabulate',
-                                 # what mim imports at start-up
-                                 'requests', 'urllib3', 'idna', 'certifi',
-                                 'charset-normalizer', 'ordered-set',
-                                 'markdown', 'pandas', 'python-dateutil', 'six',
-                                 'pytz', 'tzdata', 'rich', 'pygments',
-                                 'markdown-it-py', 'mdurl'],
+    # openmim and what it imports at start-up, without their pins
+    mim_deps = ['openmim==0.3.9', 'click', 'colorama', 'model-index',
+                'tabulate', 'requests', 'urllib3', 'idna', 'certifi',
+                'charset-normalizer', 'ordered-set', 'markdown', 'pandas',
+                'python-dateutil', 'six', 'pytz', 'tzdata', 'rich',
+                'pygments', 'markdown-it-py', 'mdurl']
+    done = subprocess.run(pip + [str(mim), *mim_deps],
                           capture_output=True, text=True)
     if done.returncode:
         pytest.skip(f'openmim not installable here: {done.stderr[-300:]}')

@@ -48,16 +48,18 @@ def top1(record: dict, ckpt: str, protocol: str = 'video') -> float:
 def main_table(study: Study, records: Records) -> str:
     """One line per row: training accuracy, best epoch, test top-1."""
     lines = [
-        '| Row | Seeds | Train top-1, last epoch | Best val epoch | Video '
-        'top-1, last epoch | Video top-1, best-by-val | Clip top-1, last '
-        'epoch | Clip top-1, best-by-val |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|']
+        '| Row | Seeds | Training videos fitted | Train clip top-1, last '
+        'epoch | Best val epoch | Video top-1, last epoch | Video top-1, '
+        'best-by-val | Clip top-1, last epoch | Clip top-1, best-by-val |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
     for row in study.rows:
         runs = list(records.get(row.name, {}).values())
         if not runs:
             continue
         epochs = ', '.join(str(r['best_epoch']) for r in runs)
-        cells = [pct([r['final']['train_top1'] for r in runs]), epochs] + [
+        fit = pct([r['train_fit']['top1'] for r in runs if 'train_fit' in r])
+        cells = [fit, pct([r['final']['train_top1'] for r in runs]),
+                 epochs] + [
             pct([top1(r, c, p) for r in runs])
             for p in ('video', 'clip') for c in ('last', 'best')]
         lines.append(f'| {row.label} | {len(runs)} | ' + ' | '.join(cells) +
@@ -193,16 +195,24 @@ def report_text(study: Study, records: Records) -> str:
         runs_table(study, records), ''])
 
 
-def block(study: Study, records: Records) -> str:
-    """What docs/results.md and the README quote."""
+def block(study: Study, records: Records, doc_dir: str = '.') -> str:
+    """What docs/results.md and the README quote; links are relative to
+    ``doc_dir`` (the quoting file's folder, repository-relative)."""
+    from .spec import plan
     sizes = next((r['sizes'] for rows in records.values()
                   for r in rows.values()), None)
     where = '' if sizes is None else (
         f' ({sizes["test"]} test videos)')
-    return '\n'.join([
-        f'Test top-1 (%, mean ± std over seeds){where}; full report: '
-        f'[{study.results_dir}/README.md]({study.results_dir}/README.md).',
-        '', main_table(study, records)])
+    done, total = sum(len(v) for v in records.values()), len(plan(study))
+    link = osp.relpath(osp.join(study.results_dir, 'README.md'), doc_dir)
+    lines = [f'Runs recorded: {done} of {total}. Test top-1 (%, mean ± std '
+             f'over seeds){where}; "training videos fitted" is the final '
+             'model\'s video top-1 on its own training list; full report '
+             f'(per-seed differences, Siamese monitors, every run): [{link}]'
+             f'({link}).']
+    if done:
+        lines += ['', main_table(study, records)]
+    return '\n'.join(lines)
 
 
 def sync_block(path: str, name: str, text: str) -> bool:
@@ -232,6 +242,6 @@ def write_report(study: Study, repo: str = '.',
         chart(study, records, written[1], written[2])
     for doc in quote_in or ('docs/results.md', 'README.md'):
         if sync_block(osp.join(repo, doc), study.name,
-                      block(study, records)):
+                      block(study, records, osp.dirname(doc) or '.')):
             written.append(doc)
     return written

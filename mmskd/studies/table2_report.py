@@ -1,4 +1,4 @@
-"""``docs/results.md`` of the measured Table II ablation.
+"""``docs/studies/table2_under_trained.md`` of the measured Table II ablation.
 
 The file holds the tables of :mod:`mmskd.studies.results_table`, how they were
 made, and a "Discussion" made only of what is computed here from the runs:
@@ -8,7 +8,8 @@ ordering. Everything from the ``## Investigation notes`` heading to the end
 is for people and kept verbatim when the file is rewritten.
 
 The README quotes the video-protocol table between two markers;
-``python -m mmskd.studies.table2_report README.md docs/results.md`` (the last
+``python -m mmskd.studies.table2_report README.md
+docs/studies/table2_under_trained.md`` (the last
 step of ``make table2``) copies it there, and a test checks the two agree.
 """
 import argparse
@@ -135,7 +136,7 @@ def write_results(path: str, tables: str, facts: Sequence[str],
 
 
 README_START = '<!-- table2-results: start (make table2 copies this from ' \
-    'docs/results.md; do not edit) -->'
+    'docs/studies/table2_under_trained.md; do not edit) -->'
 README_END = '<!-- table2-results: end -->'
 
 

@@ -2,7 +2,8 @@
 seed, then write the results file.
 
     python tools/analysis/run_table2.py [--seeds 0 1 2] [--rows ROW ...]
-        [--epochs 12] [--out docs/results.md] [--work-root work_dirs/table2]
+        [--epochs 12] [--out docs/studies/table2_under_trained.md]
+        [--work-root work_dirs/table2]
         [--data-dir DIR] [--budget-hours 2] [--dry-run] [--smoke]
 
 Trains the KD row's R3D-50 teacher once, then each row with each seed
@@ -41,7 +42,8 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument('--epochs', type=int, default=12,
                         help='train_cfg.max_epochs of every run (default 12: '
                         'about 2 h for 19 runs on 2 cores)')
-    parser.add_argument('--out', default='docs/results.md')
+    parser.add_argument('--out',
+                        default='docs/studies/table2_under_trained.md')
     parser.add_argument('--work-root', default='work_dirs/table2')
     parser.add_argument('--data-dir', help='dataset (default: the configs\' '
                         'data/synthetic)')

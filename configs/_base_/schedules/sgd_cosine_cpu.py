@@ -6,7 +6,7 @@
 # needs far more epochs than a CPU affords.)
 #
 # Measured on the UTD-MHAD baseline, seed 0, 2-core CPU (work_dirs/calib,
-# the investigation notes of docs/results.md): this schedule ends with the
+# docs/studies/utd_mhad/schedule.md): this schedule ends with the
 # training videos fitted (99.1% video top-1 on the training list) and 87%
 # training clip accuracy in the last epoch; SGD at lr 0.05 for 40 epochs,
 # SGD with 8 videos per step at lr 0.05 for 60 epochs and AdamW (lr 1e-3)
