@@ -38,7 +38,7 @@ def test_shortened_or_lengthened_run_ends_annealed(epochs):
     assert max(lrs) == pytest.approx(peak, rel=1e-6)
     assert lrs[-1] < 0.05 * peak  # annealed by the last iteration
     assert all(b <= a + 1e-12 for a, b in zip(lrs[10:], lrs[11:]))
-    # without the options, a 6-epoch cut of the 20-epoch schedule would end
+    # without the options, a 6-epoch cut of the 12-epoch schedule would end
     # near the peak: what the options are for
     if epochs == 6:
         plain = Config.fromfile(DEMO)
@@ -46,4 +46,9 @@ def test_shortened_or_lengthened_run_ends_annealed(epochs):
 
 
 def test_a_smoke_run_shorter_than_the_warm_up_only_gets_its_length():
-    assert length_options(DEMO, 2) == ['train_cfg.max_epochs=2']
+    warmup = Config.fromfile(DEMO).param_scheduler[1].begin  # 1 epoch
+    assert length_options(DEMO, warmup) == [f'train_cfg.max_epochs={warmup}']
+    # one epoch longer reaches the annealing, which must then end with it
+    assert length_options(DEMO, warmup + 1) == [
+        f'train_cfg.max_epochs={warmup + 1}',
+        f'param_scheduler.1.end={warmup + 1}', 'param_scheduler.1.T_max=1']
