@@ -1,6 +1,7 @@
 """A results chart: one group of bars per row of a table (mean over seeds,
 the seed standard deviation as an error bar) with every seed as a dot."""
 import statistics
+import textwrap
 from typing import Dict, List, Optional
 
 from mmskd.utils.io import atomic_output, write_json_atomic
@@ -35,7 +36,10 @@ def seed_bar_chart(groups: Groups, png: str, numbers: str, ylabel: str,
                         for r in rows], fontsize=8)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title, fontsize=9)
+        # wrapped to the figure's width: a one-row chart is narrow
+        width = int(fig.get_figwidth() * 11)
+        ax.set_title('\n'.join(textwrap.wrap(title, max(width, 20))),
+                     fontsize=9)
     if len(series) > 1:
         ax.legend(fontsize=8)
     if note:
