@@ -44,3 +44,34 @@ def test_method_and_stack_docs_exist_and_are_linked():
     for doc in ('docs/method.md', 'docs/stack.md'):
         assert (REPO_ROOT / doc).is_file()
         assert f'({doc})' in readme, f'README does not link {doc}'
+
+
+# Markdown links `[text](target)` and HTML images `<img src="target">`.
+LINK = re.compile(r'\]\(([^)\s]+)\)|<img [^>]*src="([^"]+)"')
+
+
+def _markdown_files():
+    yield REPO_ROOT / 'README.md'
+    for name in ('docs', 'configs'):
+        yield from (REPO_ROOT / name).rglob('*.md')
+
+
+@pytest.mark.parametrize('path', list(_markdown_files()),
+                         ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_relative_links_and_images_resolve(path):
+    """A link or figure that points at a file must find it in the
+    repository (a README figure that is not committed shows as a broken
+    image to every user); a PNG must be a non-empty PNG."""
+    broken = []
+    for match in LINK.finditer(path.read_text()):
+        target = (match.group(1) or match.group(2)).split('#')[0]
+        if not target or re.match(r'[a-z]+:', target):
+            continue  # an anchor in the same page, or a URL
+        resolved = (path.parent / target).resolve()
+        if not resolved.exists():
+            broken.append(target)
+        elif resolved.suffix == '.png':
+            head = resolved.read_bytes()[:8]
+            if head != b'\x89PNG\r\n\x1a\n' or resolved.stat().st_size < 1000:
+                broken.append(f'{target} (not a PNG with content)')
+    assert not broken, f'{path.relative_to(REPO_ROOT)}: {broken}'
