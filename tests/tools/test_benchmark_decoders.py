@@ -42,5 +42,10 @@ def test_cli_on_a_list(video, tmp_path, capsys):
     ann.write_text(f'{video} 0\n')
     assert cli.main(['--ann-file', str(ann), '--clips', '3',
                      '--backends', 'decord', 'pyav']) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert 'decord' in out and 'pyav' in out and '100.0%' in out
+    # progress (plain lines without a terminal) goes to stderr, results
+    # stay alone on stdout
+    assert 'clips of list.txt' in captured.err and '3/3' in captured.err
+    assert 'clips of' not in out

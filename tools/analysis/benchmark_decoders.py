@@ -62,7 +62,8 @@ def main(argv=None) -> int:
     rows = []
     for name, videos in sets.items():
         for backend, r in compare(videos, backends, args.clips,
-                                  args.clip_len).items():
+                                  args.clip_len,
+                                  desc=f'clips of {name}').items():
             print(f'{name:<24}{backend:<12}{r["clips_per_s"]:>9.1f}'
                   f'{r["ms_per_clip"]:>9.1f}'
                   f'{100 * r["identical_fraction"]:>9.1f}%'
