@@ -75,3 +75,22 @@ def test_relative_links_and_images_resolve(path):
             if head != b'\x89PNG\r\n\x1a\n' or resolved.stat().st_size < 1000:
                 broken.append(f'{target} (not a PNG with content)')
     assert not broken, f'{path.relative_to(REPO_ROOT)}: {broken}'
+
+
+DOC_PATH = re.compile(r'(?<![\w/.])docs/[\w./-]+\.(?:md|png|csv|json)\b')
+
+
+def test_docs_paths_named_in_code_and_configs_exist():
+    """A comment, message or doc that names a file under docs/ (``see
+    docs/method.md``) must name one that exists: files move."""
+    missing = []
+    for path in _files():
+        for n, line in enumerate(path.read_text(errors='replace')
+                                 .splitlines(), 1):
+            for match in DOC_PATH.finditer(line):
+                if re.search(r'/[A-Z][A-Z_]*/', match.group(0)):
+                    continue  # a pattern: docs/studies/NAME/ROW/seedS.json
+                if not (REPO_ROOT / match.group(0)).exists():
+                    missing.append(f'{path.relative_to(REPO_ROOT)}:{n}: '
+                                   f'{match.group(0)}')
+    assert not missing, '\n'.join(missing)

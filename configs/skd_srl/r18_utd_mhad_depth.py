@@ -1,5 +1,5 @@
 # SKD-SRL, R3D-18 from scratch, UTD-MHAD depth cross-subject at the CPU study
-# scale (docs/studies/utd_mhad.md). Matched to the baseline: the same 16
+# scale (docs/studies/utd_mhad/README.md). Matched to the baseline: the same 16
 # videos per step (so 32 clips: each video gives two views), the same epochs
 # and schedule.
 _base_ = [
