@@ -54,11 +54,13 @@ def _protocol(result):
 def test_metafile_has_the_model_zoo_layout():
     meta = _metafile()
     names = [c['Name'] for c in meta['Collections']]
-    assert names == ['SKD-SRL']
-    assert meta['Collections'][0]['README'] == 'configs/skd_srl/README.md'
+    assert names == ['SKD-SRL', 'CE baseline']
+    for collection in meta['Collections']:
+        assert collection['README'] == 'configs/skd_srl/README.md'
     assert meta['Models'], 'no released model'
+    assert len({m['Name'] for m in meta['Models']}) == len(meta['Models'])
     for model in meta['Models']:
-        assert model['In Collection'] == 'SKD-SRL'
+        assert model['In Collection'] in names
         assert {'Architecture', 'Batch Size', 'Epochs', 'Parameters',
                 'Training Data',
                 'Training Resources'} <= set(model['Metadata'])
@@ -69,7 +71,12 @@ def test_every_metafile_config_exists_and_is_named_after_it():
     for model in _metafile()['Models']:
         config = REPO_ROOT / model['Config']
         assert config.is_file(), model['Config']
-        assert config.stem == model['Name']
+        if model['In Collection'] == 'SKD-SRL':
+            assert model['Config'].startswith('configs/skd_srl/')
+            assert config.stem == model['Name']
+        else:  # a CE baseline: configs/baselines/<stem>.py, <stem>_baseline
+            assert model['Config'].startswith('configs/baselines/')
+            assert model['Name'] == f'{config.stem}_baseline'
 
 
 def test_metafile_numbers_equal_the_readme_table():
