@@ -4,7 +4,6 @@ Both models are timed in one process, alternating, so machine noise hits
 both alike; the figure that matters is their ratio.
 """
 import statistics
-import time
 from typing import Callable, Dict, List
 
 import torch
@@ -13,6 +12,7 @@ from mmaction.structures import ActionDataSample
 from mmengine.registry import DefaultScope, init_default_scope
 
 from mmskd.utils.progress import silent_progress
+from mmskd.utils.timing import time_rounds
 
 
 def build_pair(depth: int = 18, num_classes: int = 101,
@@ -53,23 +53,9 @@ def train_step_fn(model, inputs: torch.Tensor, labels: List[int]) -> Callable:
 def time_alternating(steps: Dict[str, Callable], repeats: int,
                      warmup: int = 1,
                      progress=silent_progress) -> Dict[str, float]:
-    """Median seconds per call of each function, calls interleaved.
-
-    Interleaving is why this is not ``torch.utils.benchmark.Timer``: a
-    Timer measures one statement at a time, so a change in machine load
-    between two statements' measurements would show as a ratio.
-    """
-    for fn in steps.values():
-        for _ in range(warmup):
-            fn()
-    times = {name: [] for name in steps}
-    with progress(repeats) as bar:
-        for _ in range(repeats):
-            for name, fn in steps.items():
-                start = time.perf_counter()
-                fn()
-                times[name].append(time.perf_counter() - start)
-            bar.advance()
+    """Median seconds per call of each function, calls interleaved in a
+    fixed order (:func:`~mmskd.utils.timing.time_rounds`)."""
+    times = time_rounds(steps, repeats, warmup, progress=progress)
     return {name: statistics.median(t) for name, t in times.items()}
 
 

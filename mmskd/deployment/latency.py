@@ -8,7 +8,6 @@ from MMEngine's analysis tools (``FlopAnalyzer``, ``parameter_count``).
 """
 import os.path as osp
 import statistics
-import time
 from typing import Callable, Dict, List, Sequence
 
 import onnxruntime as ort
@@ -19,6 +18,7 @@ from mmengine.registry import init_default_scope
 from torch import nn
 
 from mmskd.utils.progress import silent_progress
+from mmskd.utils.timing import time_rounds
 from .onnx_export import InferenceNet, export_onnx
 
 
@@ -72,20 +72,10 @@ def time_interleaved(fns: Dict[str, Callable],
                      warmup: int = 2,
                      progress=silent_progress) -> Dict[str, Dict[str, float]]:
     """Median and p90 milliseconds per call, calls interleaved and rotated."""
-    names = list(fns)
-    for _ in range(warmup):
-        for name in names:
-            fns[name]()
-    times = {name: [] for name in names}
-    with progress(repeats) as bar:
-        for r in range(repeats):
-            for name in names[r % len(names):] + names[:r % len(names)]:
-                start = time.perf_counter()
-                fns[name]()
-                times[name].append((time.perf_counter() - start) * 1e3)
-            bar.advance()
+    times = time_rounds(fns, repeats, warmup, rotate=True, progress=progress)
     return {
-        name: dict(median_ms=statistics.median(t), p90_ms=_p90(t))
+        name: dict(median_ms=1e3 * statistics.median(t),
+                   p90_ms=1e3 * _p90(t))
         for name, t in times.items()
     }
 
