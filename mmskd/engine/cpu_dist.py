@@ -75,12 +75,31 @@ def setup_cpu_distributed(cfg: Config) -> bool:
     cfg.model_wrapper_cfg = _cpu_wrapper_cfg(cfg)
     if cfg.get('runner_type') == 'FlexibleRunner':
         strategy = cfg.setdefault('strategy', dict(type='DDPStrategy'))
-        if strategy.get('type') != 'DDPStrategy':
+        if strategy.get('type') == 'DDPStrategy':
+            strategy['model_wrapper'] = dict(
+                cfg.model_wrapper_cfg, type=WRAPPER)
+        elif strategy.get('type') == 'FSDPStrategy':
+            # FSDPStrategy passes device_id=LOCAL_RANK, which FSDP reads as
+            # a GPU index; 'cpu' keeps the shards on the CPU
+            wrapper = dict(strategy.get('model_wrapper') or {})
+            wrapper.setdefault('type', 'MMFullyShardedDataParallel')
+            wrapper['device_id'] = 'cpu'
+            strategy['model_wrapper'] = wrapper
+            if strategy.get('state_dict_cfg') == 'full':
+                # mmengine's 'full' gathers with offload_to_cpu=True, which
+                # died with SIGSEGV here (torch 2.13, shards already on the
+                # CPU); the same whole checkpoint without the offload
+                full = dict(rank0_only=True, offload_to_cpu=False)
+                strategy['state_dict_cfg'] = dict(
+                    state_dict_type='FULL_STATE_DICT',
+                    state_dict_config=dict(type='FullStateDictConfig',
+                                           **full),
+                    optim_state_dict_config=dict(
+                        type='FullOptimStateDictConfig', **full))
+        else:
             raise ValueError(
-                f'strategy {strategy.get("type")!r}: on CPU mmskd wires only '
-                'DDPStrategy (FSDP and DeepSpeed were not tried on CPU)')
-        strategy['model_wrapper'] = dict(
-            cfg.model_wrapper_cfg, type=WRAPPER)
+                f'strategy {strategy.get("type")!r}: on CPU mmskd wires '
+                'DDPStrategy and FSDPStrategy (DeepSpeed needs GPUs)')
     env_cfg = cfg.setdefault('env_cfg', dict())
     env_cfg.setdefault('dist_cfg', dict())['backend'] = 'gloo'
     if not torch_dist.is_initialized():
