@@ -99,7 +99,7 @@ def setup_cpu_distributed(cfg: Config) -> bool:
         else:
             raise ValueError(
                 f'strategy {strategy.get("type")!r}: on CPU mmskd wires '
-                'DDPStrategy and FSDPStrategy (DeepSpeed needs GPUs)')
+                'DDPStrategy and FSDPStrategy (DeepSpeed was not tried)')
     env_cfg = cfg.setdefault('env_cfg', dict())
     env_cfg.setdefault('dist_cfg', dict())['backend'] = 'gloo'
     if not torch_dist.is_initialized():
