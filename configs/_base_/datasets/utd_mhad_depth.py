@@ -4,8 +4,8 @@
 # on 2, 4, 6, 8. The standard protocol trains on 1, 3, 5 and 7: use
 # trainval.txt for that.
 #
-# CPU study scale (docs/studies/utd_mhad/README.md): 8 frames at interval 2, the
-# same 0.53 s span as the paper's 16 consecutive frames at 30 fps, at half
+# CPU study scale (docs/studies/utd_mhad/README.md): 8 frames at interval 2,
+# the same 0.53 s span as the paper's 16 consecutive frames at 30 fps, at half
 # the frames; the 128-px videos resized to 64 and cropped to 56 (the demo's
 # scale). No horizontal flip anywhere: it turns "swipe left" into "swipe
 # right" and a clockwise circle into a counter-clockwise one.
