@@ -41,6 +41,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _torchrun_train(config, work, timeout=240) -> str:
+    """``tools/train.py CONFIG --launcher pytorch`` on 2 CPU ranks (gloo,
+    loopback) through torchrun; returns the log."""
+    torchrun = [sys.executable, '-m', 'torch.distributed.run',
+                '--nproc_per_node', '2', '--master_addr', '127.0.0.1',
+                '--master_port', str(_free_port())]
+    return run_tool(torchrun + train_cmd(config, work)[1:] +
+                    ['--launcher', 'pytorch'],
+                    child_env(GLOO_SOCKET_IFNAME='lo'), timeout=timeout)
+
+
 @pytest.fixture(scope='module')
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('dist')
@@ -48,12 +59,7 @@ def runs(tmp_path_factory):
     for name, batch in (('one', 4), ('two', 2)):  # global batch 4 in both
         _config(tmp / 'data', tmp / name, batch).dump(str(tmp / f'{name}.py'))
     run_tool(train_cmd(tmp / 'one.py', tmp / 'one'), child_env())
-    torchrun = [sys.executable, '-m', 'torch.distributed.run',
-                '--nproc_per_node', '2', '--master_addr', '127.0.0.1',
-                '--master_port', str(_free_port())]
-    log = run_tool(torchrun + train_cmd(tmp / 'two.py', tmp / 'two')[1:] +
-                   ['--launcher', 'pytorch'],
-                   child_env(GLOO_SOCKET_IFNAME='lo'), timeout=240)
+    log = _torchrun_train(tmp / 'two.py', tmp / 'two')
     return tmp, lines['val'], log
 
 
@@ -108,12 +114,7 @@ def test_skd_srl_config_two_ranks_unequal_shards_cross_epoch_end(tmp_path):
     work = tmp_path / 'work'
     shrink_real_config(cfg, root, work, train=str(tmp_path / 'train27.txt'))
     cfg.dump(str(tmp_path / 'skd.py'))
-    torchrun = [sys.executable, '-m', 'torch.distributed.run',
-                '--nproc_per_node', '2', '--master_addr', '127.0.0.1',
-                '--master_port', str(_free_port())]
-    log = run_tool(torchrun + train_cmd(tmp_path / 'skd.py', work)[1:] +
-                   ['--launcher', 'pytorch'],
-                   child_env(GLOO_SOCKET_IFNAME='lo'), timeout=300)
+    log = _torchrun_train(tmp_path / 'skd.py', work, timeout=300)
     assert 'CPU distributed: gloo, rank 0 of 2' in log
     # 14 videos per rank at batch 3: 4 steps, the 2 left over dropped
     assert 'Epoch(train) [2][4/4]' in log and 'Epoch(val) [2]' in log
@@ -130,12 +131,7 @@ def test_flexible_runner_ddp_strategy_two_cpu_ranks(tmp_path):
     cfg.runner_type = 'FlexibleRunner'
     cfg.strategy = dict(type='DDPStrategy')
     cfg.dump(str(tmp_path / 'flex.py'))
-    torchrun = [sys.executable, '-m', 'torch.distributed.run',
-                '--nproc_per_node', '2', '--master_addr', '127.0.0.1',
-                '--master_port', str(_free_port())]
-    log = run_tool(torchrun + train_cmd(tmp_path / 'flex.py', work)[1:] +
-                   ['--launcher', 'pytorch'],
-                   child_env(GLOO_SOCKET_IFNAME='lo'), timeout=240)
+    log = _torchrun_train(tmp_path / 'flex.py', work)
     assert 'CPU distributed: gloo, rank 0 of 2' in log
     assert f'Epoch(val) [{EPOCHS}]' in log
     assert (work / f'epoch_{EPOCHS}.pth').is_file()
@@ -154,12 +150,7 @@ def test_flexible_runner_fsdp_strategy_two_cpu_ranks(tmp_path):
     # writes a folder of per-rank shards that tools/test.py cannot read)
     cfg.strategy = dict(type='FSDPStrategy', state_dict_cfg='full')
     cfg.dump(str(tmp_path / 'fsdp.py'))
-    torchrun = [sys.executable, '-m', 'torch.distributed.run',
-                '--nproc_per_node', '2', '--master_addr', '127.0.0.1',
-                '--master_port', str(_free_port())]
-    log = run_tool(torchrun + train_cmd(tmp_path / 'fsdp.py', work)[1:] +
-                   ['--launcher', 'pytorch'],
-                   child_env(GLOO_SOCKET_IFNAME='lo'), timeout=240)
+    log = _torchrun_train(tmp_path / 'fsdp.py', work)
     assert 'CPU distributed: gloo, rank 0 of 2' in log
     assert f'Epoch(val) [{EPOCHS}]' in log
     ckpt = torch.load(work / f'epoch_{EPOCHS}.pth', map_location='cpu',
