@@ -66,9 +66,13 @@ def init_model(config: Union[str, Config],
     state = strip_ddp_prefix(ckpt.get('state_dict', ckpt))
     check_state_dict(model, state, checkpoint)
     own = model.state_dict()
-    # only training-only keys may differ (checked above)
-    load_state_dict(model, {k: v for k, v in state.items() if k in own},
-                    strict=True)
+    # Only training-only keys may differ (checked above): drop the ones the
+    # model lacks and keep the model's own initial values for the ones the
+    # checkpoint lacks (an exported plain checkpoint in the SKD-SRL config),
+    # so that the strict load still catches anything else.
+    state = {**{k: v for k, v in own.items() if k not in state},
+             **{k: v for k, v in state.items() if k in own}}
+    load_state_dict(model, state, strict=True)
     model.dataset_meta = dict(ckpt.get('meta', {}).get('dataset_meta') or {})
     return model.to(device).eval()
 

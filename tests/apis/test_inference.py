@@ -117,6 +117,12 @@ def test_clear_errors(ckpts, tmp_path):
                     'weizmann4_mocogan_derived') / 'videos' / 'bend')[0])
     torch.testing.assert_close(recognize(plain, video),
                                recognize(model, video))
+    # and the other way: an exported plain checkpoint in the SKD-SRL config
+    # (its projector/predictor keep their initial values, unused here)
+    skd_from_plain = init_model(SKD, ckpts['plain'])
+    assert type(skd_from_plain).__name__ == 'SKDSRLRecognizer3D'
+    torch.testing.assert_close(recognize(skd_from_plain, video),
+                               recognize(model, video))
     state = torch.load(ckpts['skd'], weights_only=True)['state_dict']
     state['backbone.extra.weight'] = torch.zeros(1)
     torch.save(dict(state_dict=state), tmp_path / 'extra.pth')
