@@ -146,11 +146,17 @@ def _utd_mhad() -> Study:
             Row('skd_srl_crop_only', 'SKD-SRL, crop-only views',
                 'configs/studies/r18_utd_mhad_depth_skd_srl_crop_only.py',
                 seeds=(0, 1), phase=2, epoch_s=70),
+            # a control the issue did not ask for, after everything it did:
+            # SKD-SRL's two-view step with alpha = beta = 0
+            Row('two_view_ce', 'Two views, CE only (alpha = beta = 0)',
+                'configs/studies/r18_utd_mhad_depth_two_view_ce.py',
+                seeds=(0, 1), phase=3, epoch_s=70),
         ),
         pairs=(('skd_srl', 'baseline_aug'), ('skd_srl', 'baseline'),
                ('baseline_aug', 'baseline'),
                ('skd_srl_proj_bn', 'skd_srl'),
-               ('skd_srl_crop_only', 'skd_srl')),
+               ('skd_srl_crop_only', 'skd_srl'),
+               ('skd_srl', 'two_view_ce')),
     )
 
 

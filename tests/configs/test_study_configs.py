@@ -65,3 +65,14 @@ def test_rows_differ_in_views_and_augmentation_only_as_named():
     assert ROWS['skd_srl_proj_bn'].model.siamese_head.proj_out_bn
     assert not ROWS['skd_srl'].model.siamese_head.proj_out_bn
     assert ROWS['skd_srl'].model.view_forward == 'separate'
+
+
+def test_two_view_control_is_skd_srl_without_its_two_terms():
+    skd, ctrl = ROWS['skd_srl'], ROWS['two_view_ce']
+    assert ctrl.train_dataloader == skd.train_dataloader
+    assert ctrl.model.loss_kd.loss_weight == 0.0
+    assert ctrl.model.siamese_head.loss_sim.loss_weight == 0.0
+    assert skd.model.loss_kd.loss_weight > 0
+    assert skd.model.siamese_head.loss_sim.loss_weight > 0
+    strip = dict(loss_kd=None, siamese_head=None)
+    assert {**ctrl.model, **strip} == {**skd.model, **strip}
