@@ -149,7 +149,7 @@ def _utd_mhad() -> Study:
             # a control the issue did not ask for, after everything it did:
             # SKD-SRL's two-view step with alpha = beta = 0
             Row('two_view_ce', 'Two views, CE only (alpha = beta = 0)',
-                'configs/studies/r18_utd_mhad_depth_two_view_ce.py',
+                'configs/studies/r18_utd_mhad_depth_skd_srl_ce_only.py',
                 seeds=(0, 1), phase=3, epoch_s=70),
         ),
         pairs=(('skd_srl', 'baseline_aug'), ('skd_srl', 'baseline'),
