@@ -4,7 +4,6 @@ Checkpoints come from freshly built models (the demo config: 10 classes,
 10 test clips of 8x56x56); the classifier is re-drawn with a large std so
 that scores are far from uniform and a wrong load would show.
 """
-import importlib.util
 import json
 import os
 import re
@@ -20,6 +19,7 @@ from conftest import REPO_ROOT, real_clips_dir
 from mmskd.apis.inference import (CheckpointMismatchError, VideoReadError,
                                   init_model, load_label_map, recognize, top_k)
 from mmskd.deployment.export import export_plain
+from helpers.tools import load_tool
 
 SKD = str(REPO_ROOT / 'configs/skd_srl/r18_synthetic_demo.py')
 BASELINE = str(REPO_ROOT / 'configs/baselines/r18_synthetic_demo.py')
@@ -65,10 +65,7 @@ def videos():
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location('infer_tool',
-                                                  REPO_ROOT / 'tools/infer.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool(REPO_ROOT / 'tools/infer.py')
     return module
 
 

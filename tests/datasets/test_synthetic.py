@@ -1,7 +1,6 @@
 """The embedded synthetic dataset generator (mmskd.datasets.synthetic)."""
 import csv
 import hashlib
-import importlib.util
 import itertools
 import json
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from mmskd.datasets import synthetic as syn
 from mmskd.datasets.synthetic import generate as gen_module
 from mmskd.datasets.synthetic.sprites import sample_actor
+from helpers.tools import load_tool
 
 CLI = Path(__file__).resolve().parents[2] / 'tools/data/synthetic/generate.py'
 TINY = dict(videos_per_class=2, actors=4, frames=(12, 20), size=(48, 64))
@@ -27,9 +27,7 @@ def tiny(**overrides):
 
 
 def load_cli():
-    spec = importlib.util.spec_from_file_location('synthetic_cli', CLI)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool(CLI)
     return module
 
 

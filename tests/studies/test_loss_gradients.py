@@ -1,6 +1,5 @@
 """Per-term gradient norms (mmskd.studies.loss_gradients and its tool) on
 constructed losses whose gradients are known, and on a tiny SKD-SRL."""
-import importlib.util
 import json
 import math
 
@@ -11,6 +10,7 @@ from torch import nn
 from conftest import REPO_ROOT
 from helpers.tiny_run import one_thread  # noqa: F401
 from mmskd.studies.loss_gradients import format_table, term_gradients
+from helpers.tools import load_tool
 
 
 class _Toy(nn.Module):
@@ -85,11 +85,7 @@ def tiny_skd(tmp_path_factory):
 
 
 def _run_tool(tmp, checkpoint, out, *options):
-    spec = importlib.util.spec_from_file_location(
-        'loss_gradients_cli', REPO_ROOT / 'tools/analysis/loss_gradients.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    main = module.main
+    main = load_tool(REPO_ROOT / 'tools/analysis/loss_gradients.py').main
     argv = [str(tmp / 'tiny.py'), str(tmp / checkpoint), '--batches', '2',
             '--out', str(tmp / out)]
     if options:

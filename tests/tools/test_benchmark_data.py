@@ -1,6 +1,5 @@
 """The data benchmark's machinery on tiny generated videos (no timing
 thresholds: its figures come from the script, on the real machine)."""
-import importlib.util
 import json
 import math
 
@@ -11,6 +10,7 @@ from mmengine.config import Config
 
 from conftest import REPO_ROOT
 from mmskd.benchmarks import data as db
+from helpers.tools import load_tool
 
 CONFIG = str(REPO_ROOT / 'configs/skd_srl/r18_ucf101.py')
 
@@ -114,10 +114,7 @@ def test_step_breakdown_splits_the_views(videos, train_pipeline):
 def test_tool_end_to_end(videos, tmp_path, capsys):
     ann = tmp_path / 'ann.txt'
     ann.write_text(''.join(f'{p} 0\n' for p in videos))
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_data', REPO_ROOT / 'tools/analysis/benchmark_data.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool(REPO_ROOT / 'tools/analysis/benchmark_data.py')
     tool.main([CONFIG, '--ann-file', str(ann), '--data-prefix', '',
                '--repeats', '1', '--step-s', '0.5'])
     out = capsys.readouterr().out.strip().splitlines()

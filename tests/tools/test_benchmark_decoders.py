@@ -1,5 +1,4 @@
 """Decoder comparison: every backend reads the same frames of a clip."""
-import importlib.util
 
 import numpy as np
 import pytest
@@ -8,6 +7,7 @@ from conftest import REPO_ROOT
 from mmskd.benchmarks.data import write_test_video
 from mmskd.benchmarks.decoders import (available, clip_indices, compare,
                                        read_decord, read_pyav)
+from helpers.tools import load_tool
 
 
 @pytest.fixture(scope='module')
@@ -34,10 +34,7 @@ def test_compare_reports_speed_and_agreement(video, capsys):
 
 
 def test_cli_on_a_list(video, tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location(
-        'bd', REPO_ROOT / 'tools/analysis/benchmark_decoders.py')
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
+    cli = load_tool(REPO_ROOT / 'tools/analysis/benchmark_decoders.py')
     ann = tmp_path / 'list.txt'
     ann.write_text(f'{video} 0\n')
     assert cli.main(['--ann-file', str(ann), '--clips', '3',

@@ -1,6 +1,5 @@
 """The feeding benchmark end to end on the CPU with a tiny model: the real
 loader feeds the real training step; the figures add up."""
-import importlib.util
 import json
 
 import pytest
@@ -10,16 +9,14 @@ from conftest import REPO_ROOT
 from helpers.tiny_run import _shrink_pipeline
 from helpers.videos import make_video_set
 from mmskd.benchmarks.feeding import feed
+from helpers.tools import load_tool
 
 TINY = ['model.backbone.base_channels=4', 'model.cls_head.in_channels=32',
         'train_dataloader.batch_size=2']
 
 
 def _cli():
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_feeding', REPO_ROOT / 'tools/analysis/benchmark_feeding.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool(REPO_ROOT / 'tools/analysis/benchmark_feeding.py')
     return module
 
 

@@ -1,6 +1,5 @@
 """The latency benchmark's machinery on a tiny model (its figures come from
 the script; no timing is asserted here)."""
-import importlib.util
 import json
 
 import numpy as np
@@ -10,6 +9,7 @@ from torch import nn
 
 from conftest import REPO_ROOT
 from mmskd.deployment import latency
+from helpers.tools import load_tool
 
 
 class TinyNet(nn.Module):
@@ -67,10 +67,7 @@ def test_r3d_builder_counts_match_hara():
 
 
 def test_tool_prints_table_then_json(monkeypatch, capsys):
-    spec = importlib.util.spec_from_file_location(
-        'latency_tool', REPO_ROOT / 'tools/analysis/benchmark_latency.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool(REPO_ROOT / 'tools/analysis/benchmark_latency.py')
     monkeypatch.setattr(tool, 'build_r3d', lambda depth, k: TinyNet())
     summary = tool.main([
         '--repeats', '1', '--warmup', '0', '--threads', '1', '--shape', '2',

@@ -1,7 +1,6 @@
 """Hara-checkpoint conversion against an independent reference network."""
 import argparse
 import functools
-import importlib.util
 import os
 import re
 import subprocess
@@ -13,6 +12,7 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.runner import load_checkpoint
 
+from helpers.tools import load_tool
 from mmskd.zoo import hara_checkpoint
 from mmskd.zoo.hara_checkpoint import (HaraCheckpointError,
                                        convert_hara_checkpoint)
@@ -95,9 +95,7 @@ def test_plain_state_dict_without_prefix_or_batch_counts(paths):
 def test_cli_refuses_pickled_objects_without_unsafe_load(paths):
     src, dst = paths
     save_hara(src, reference(18).state_dict(), opt=argparse.Namespace(lr=1))
-    spec = importlib.util.spec_from_file_location('convert_hara_cli', CLI)
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)  # in-process: a subprocess costs seconds
+    cli = load_tool(CLI)  # in-process: a subprocess costs seconds
     with pytest.raises(SystemExit) as info:
         cli.main([src, dst, '--depth', '18'])
     msg = str(info.value)

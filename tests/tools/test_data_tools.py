@@ -1,6 +1,5 @@
 """The tools/data CLIs end to end on tiny real videos (PyAV-made) and on
 fixtures in the official annotation formats."""
-import importlib.util
 import json
 import os
 import subprocess
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 
 from mmskd.datasets.preparation import resize
+from helpers.tools import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,11 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 def load_cli(relpath):
     """Import a CLI script as a module (calling main() in-process is far
     cheaper than a subprocess that imports torch again)."""
-    spec = importlib.util.spec_from_file_location(
-        relpath.replace('/', '_')[:-3], REPO / 'tools' / 'data' / relpath)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(REPO / 'tools' / 'data' / relpath)
 
 
 def write_video(path, frames=20, width=64, height=48, codec='libx264'):

@@ -1,7 +1,6 @@
 """tools/deployment/export_onnx.py: encoder + classifier to ONNX, checked
 against PyTorch with ONNX Runtime (demo config: 10 classes, 8x56x56)."""
 import copy
-import importlib.util
 
 import numpy as np
 import onnx
@@ -15,15 +14,13 @@ from mmengine.config import Config
 from conftest import REPO_ROOT
 from mmskd.deployment import onnx_export
 from mmskd.deployment.export import plain_model_cfg
+from helpers.tools import load_tool
 
 DEMO = str(REPO_ROOT / 'configs/skd_srl/r18_synthetic_demo.py')
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'export_onnx_tool', REPO_ROOT / 'tools/deployment/export_onnx.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool(REPO_ROOT / 'tools/deployment/export_onnx.py')
     return module
 
 

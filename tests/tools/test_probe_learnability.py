@@ -1,5 +1,4 @@
 """tools/analysis/probe_learnability.py on a tiny generated dataset."""
-import importlib.util
 import re
 
 import numpy as np
@@ -7,14 +6,12 @@ import torch
 
 from conftest import REPO_ROOT
 from mmskd.datasets import synthetic as syn
+from helpers.tools import load_tool
 
 
 def _load_tool():
     path = REPO_ROOT / 'tools/analysis/probe_learnability.py'
-    spec = importlib.util.spec_from_file_location('probe', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(path)
 
 
 def test_probe_loads_clips_and_reports_each_interval(tmp_path, capsys):

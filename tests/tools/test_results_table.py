@@ -1,5 +1,4 @@
 """tools/analysis/results_table.py on fixture work dirs of finished runs."""
-import importlib.util
 import json
 import math
 
@@ -8,6 +7,7 @@ from conftest import REPO_ROOT
 from mmengine.config import Config
 
 from mmskd.studies.results_table import find_runs, load_run, results_tables
+from helpers.tools import load_tool
 
 TABLE2 = REPO_ROOT / 'configs' / 'table2'
 
@@ -121,10 +121,8 @@ def test_run_discovery_and_errors(runs, tmp_path_factory):
 
 
 def test_cli(runs, capsys):
-    spec = importlib.util.spec_from_file_location(
-        'results_table_cli', REPO_ROOT / 'tools/analysis/results_table.py')
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)  # in-process: a subprocess costs seconds
+    # in-process: a subprocess costs seconds
+    cli = load_tool(REPO_ROOT / 'tools/analysis/results_table.py')
     root, _ = runs
     assert cli.main([str(root / 'baseline'), '--protocol', 'video']) == 0
     out = capsys.readouterr().out
@@ -134,10 +132,7 @@ def test_cli(runs, capsys):
 
 
 def test_cli_plot_draws_every_seed(runs, capsys):
-    spec = importlib.util.spec_from_file_location(
-        'results_table_cli', REPO_ROOT / 'tools/analysis/results_table.py')
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
+    cli = load_tool(REPO_ROOT / 'tools/analysis/results_table.py')
     root, top1 = runs
     png = root / 'chart.png'
     assert cli.main([str(root / 'baseline'), str(root / 'skd'),

@@ -1,5 +1,4 @@
 """run_table2.py: plan, resume on fake work dirs, one tiny smoke run."""
-import importlib.util
 
 import pytest
 from conftest import REPO_ROOT
@@ -8,17 +7,15 @@ from mmskd.studies import table2_exec
 from mmskd.studies.table2_eta import Eta
 from mmskd.studies.table2_runner import (ROWS, TEACHER, build_plan, command,
                                          stages_left)
+from helpers.tools import load_tool
 
 TEACHER_DIR = 'work_dirs/table2/kd_teacher'
 
 
 @pytest.fixture(scope='module')
 def cli():
-    spec = importlib.util.spec_from_file_location(
-        'run_table2', REPO_ROOT / 'tools/analysis/run_table2.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # in-process: no interpreter start-up
-    return module
+    # in-process: no interpreter start-up
+    return load_tool(REPO_ROOT / 'tools/analysis/run_table2.py')
 
 
 def test_default_plan_is_teacher_then_six_rows_by_three_seeds():
