@@ -103,10 +103,17 @@ def test_report_tables_and_paired_differences(tmp_path):
     assert study_report.paired(records, 'b', 'a', 'last') == [
         (0, pytest.approx(5.0)), (1, pytest.approx(-2.0))]
     table = study_report.paired_table(study, records)
+    # t interval, 1 degree of freedom (t_0.975 = 12.706): last sd 4.950,
+    # se 3.5, half-width 44.5; best sd 3.536, se 2.5, half-width 31.8
     assert '| Row B − Row A | last | s0: +5.0, s1: -2.0 | +1.5 ± 4.9 | ' \
-        '1 of 2 |' in table
+        '-43.0 to +46.0 | 1 of 2 |' in table
     assert '| Row B − Row A | best | s0: +5.0, s1: +10.0 | +7.5 ± 3.5 | ' \
-        '2 of 2 |' in table
+        '-24.3 to +39.3 | 2 of 2 |' in table
+    # three values 1, 2, 3: mean 2, se 1/sqrt(3), t_0.975(2) = 4.303
+    low, high = study_report.t_interval([1.0, 2.0, 3.0])
+    assert (low, high) == (pytest.approx(2 - 2.4843, abs=1e-3),
+                           pytest.approx(2 + 2.4843, abs=1e-3))
+    assert study_report.t_interval([4.0]) is None
     main = study_report.main_table(study, records)
     # Row A video: last 50, 60 -> 55.0 ± 7.1; best 40, 70 -> 55.0 ± 21.2
     assert '| Row A | 2 | 99.0 ± 0.0 | 100.0 ± 0.0 | 2, 2 | 55.0 ± 7.1 | ' \
