@@ -67,6 +67,13 @@ def test_path(run: Run, ckpt: str, protocol: str, split: str = 'test') -> str:
     return f'{run.work_dir}/test_{ckpt}_{protocol}{tail}.json'
 
 
+def dump_path(run: Run, ckpt: str, protocol: str) -> str:
+    """The ``--dump`` of a test-list test: per-video scores, which the
+    record keeps as predicted labels for the report's test-video
+    bootstrap."""
+    return f'{run.work_dir}/pred_{ckpt}_{protocol}.pkl'
+
+
 def train_command(run: Run, resume: bool) -> List[str]:
     return [sys.executable, 'tools/train.py', run.row.config, '--work-dir',
             run.work_dir, '--seed', str(run.seed)] + \
@@ -78,11 +85,12 @@ def test_command(run: Run, checkpoint: str, ckpt: str, protocol: str,
                  split: str = 'test') -> List[str]:
     data = [] if split == 'test' else [
         f'test_dataloader.dataset.ann_file={run.study.data_dir}/{split}.txt']
+    dump = ['--dump', dump_path(run, ckpt, protocol)] * (split == 'test')
     return [sys.executable, 'tools/test.py', run.row.config, checkpoint,
             '--work-dir',
             f'{run.work_dir}/test_logs/{ckpt}_{protocol}_{split}',
             '--num-clips', str(PROTOCOLS[protocol]), '--out-metrics',
-            test_path(run, ckpt, protocol, split), '--cfg-options',
+            test_path(run, ckpt, protocol, split), *dump, '--cfg-options',
             *run.options(), *data]
 
 
@@ -181,7 +189,9 @@ def _tests(run: Run, epochs: int, head: str, repo: str,
     paths = dict(last=rec.last_checkpoint(work, epochs),
                  best=rec.best_checkpoint(work)[0])
     for ckpt, protocol, split in TESTS:
-        if osp.isfile(osp.join(repo, test_path(run, ckpt, protocol, split))):
+        if osp.isfile(osp.join(repo, test_path(run, ckpt, protocol, split))) \
+                and (split != 'test' or osp.isfile(
+                    osp.join(repo, dump_path(run, ckpt, protocol)))):
             continue
         report(f'{head}: test {ckpt} checkpoint, {protocol} protocol, '
                f'{split} list')
@@ -218,7 +228,80 @@ def build_record(run: Run, epochs: int, repo: str = '.') -> dict:
         # the final model on its own training videos (video protocol)
         train_fit=rec.test_metrics(osp.join(
             repo, test_path(run, 'last', 'video', 'train'))),
+        predictions=predictions(run, repo),
         epoch_log=log)
+
+
+def predictions(run: Run, repo: str = '.') -> dict:
+    """The test videos' labels and each test's predicted labels, in list
+    order, as space-separated class indices (``labels``, then
+    ``<ckpt>.<protocol>``), read from the ``--dump`` files.
+
+    Raises:
+        ValueError: a dump disagrees with its metrics file (another
+            evaluation, or another list) or with the other dumps' labels.
+    """
+    from mmskd.visualization.confusion import read_dump
+    out: dict = {}
+    for ckpt in CHECKPOINTS:
+        for protocol in PROTOCOLS:
+            path = osp.join(repo, dump_path(run, ckpt, protocol))
+            labels, scores = read_dump(path)
+            predicted = scores.argmax(1)
+            top1 = rec.test_metrics(osp.join(
+                repo, test_path(run, ckpt, protocol)))['top1']
+            if abs((predicted == labels).mean() - top1) > 0.5 / len(labels):
+                raise ValueError(
+                    f'{path}: top-1 {(predicted == labels).mean():.4f} '
+                    f'differs from {test_path(run, ckpt, protocol)} '
+                    f'({top1:.4f})')
+            text = ' '.join(map(str, labels.tolist()))
+            if out.setdefault('labels', text) != text:
+                raise ValueError(f'{path}: its labels differ from the other '
+                                 f'tests\' of {run.name}')
+            out[f'{ckpt}.{protocol}'] = ' '.join(map(str, predicted.tolist()))
+    return out
+
+
+def add_predictions(runs: Sequence[Run], repo: str = '.',
+                    report: Callable[[str], None] = print) -> int:
+    """Give recorded runs without ``predictions`` theirs: test their
+    checkpoints again with ``--dump`` (the first records had none), check
+    that each test reproduces the recorded top-1, and rewrite the record
+    (atomically). Returns how many records gained them."""
+    added = 0
+    for run in runs:
+        path = osp.join(repo, run.record_path)
+        if not is_recorded(run, repo):
+            continue
+        with open(path) as f:
+            record = json.load(f)
+        if 'predictions' in record:
+            continue
+        work = osp.join(repo, run.work_dir)
+        if not glob(osp.join(work, 'best_*.pth')):
+            report(f'{run.name}: no checkpoints in {run.work_dir}; its '
+                   'record keeps no predictions')
+            continue
+        _tests(run, record['epochs'], run.name, repo, report)
+        found = predictions(run, repo)
+        for ckpt in CHECKPOINTS:
+            for protocol in PROTOCOLS:
+                now = rec.test_metrics(osp.join(
+                    repo, test_path(run, ckpt, protocol)))['top1']
+                if abs(now - record['test'][ckpt][protocol]['top1']) > 1e-9:
+                    raise ValueError(
+                        f'{run.name}: testing the {ckpt} checkpoint again '
+                        f'({protocol}) gave top-1 {now:.4f}, the record says '
+                        f'{record["test"][ckpt][protocol]["top1"]:.4f}')
+        keys = list(record)
+        record['predictions'] = found
+        if 'epoch_log' in keys:  # keep the long log last
+            record['epoch_log'] = record.pop('epoch_log')
+        write_json_atomic(path, record)
+        added += 1
+        report(f'{run.name}: predictions added to {run.record_path}')
+    return added
 
 
 def machine() -> str:

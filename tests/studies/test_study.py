@@ -106,9 +106,9 @@ def test_report_tables_and_paired_differences(tmp_path):
     # t interval, 1 degree of freedom (t_0.975 = 12.706): last sd 4.950,
     # se 3.5, half-width 44.5; best sd 3.536, se 2.5, half-width 31.8
     assert '| Row B − Row A | last | s0: +5.0, s1: -2.0 | +1.5 ± 4.9 | ' \
-        '-43.0 to +46.0 | 1 of 2 |' in table
+        '-43.0 to +46.0 | - | 1 of 2 |' in table
     assert '| Row B − Row A | best | s0: +5.0, s1: +10.0 | +7.5 ± 3.5 | ' \
-        '-24.3 to +39.3 | 2 of 2 |' in table
+        '-24.3 to +39.3 | - | 2 of 2 |' in table
     # three values 1, 2, 3: mean 2, se 1/sqrt(3), t_0.975(2) = 4.303
     low, high = study_report.t_interval([1.0, 2.0, 3.0])
     assert (low, high) == (pytest.approx(2 - 2.4843, abs=1e-3),
@@ -203,3 +203,92 @@ def test_driver_trains_tests_records_and_skips(tmp_path):
     lines.clear()
     assert execute(plan(study), str(REPO_ROOT), lines.append) == 0
     assert lines[0].startswith('1 of 1 runs recorded before; 0 to do')
+    # every test-list test kept its per-video predictions, and they
+    # reproduce the recorded top-1
+    pred = record['predictions']
+    truth = [int(x) for x in pred['labels'].split()]
+    assert len(truth) == 4
+    for ckpt in ('last', 'best'):
+        for protocol in ('video', 'clip'):
+            got = [int(x) for x in pred[f'{ckpt}.{protocol}'].split()]
+            hits = sum(g == t for g, t in zip(got, truth))
+            assert hits / 4 == pytest.approx(
+                record['test'][ckpt][protocol]['top1'])
+    # a record written before predictions were kept gains them back (the
+    # dumps are there, so nothing is tested again) ...
+    from mmskd.studies.study_runner import add_predictions
+    path = tmp_path / 'docs/tiny/skd_srl/seed3.json'
+    del record['predictions']
+    path.write_text(json.dumps(record))
+    assert add_predictions(plan(study), str(REPO_ROOT), lines.append) == 1
+    again = json.loads(path.read_text())
+    assert again['predictions'] == pred and list(again)[-1] == 'epoch_log'
+    assert add_predictions(plan(study), str(REPO_ROOT), lines.append) == 0
+    # ... unless the tests disagree with the record: then it is left alone
+    del again['predictions']
+    again['test']['best']['clip']['top1'] += 0.25
+    path.write_text(json.dumps(again))
+    with pytest.raises(ValueError, match='best checkpoint again \\(clip\\)'):
+        add_predictions(plan(study), str(REPO_ROOT), lines.append)
+    assert 'predictions' not in json.loads(path.read_text())
+
+
+def _with_predictions(record, truth, predicted):
+    record['predictions'] = dict(labels=' '.join(map(str, truth)), **{
+        f'{c}.{p}': ' '.join(map(str, predicted))
+        for c in ('last', 'best') for p in ('video', 'clip')})
+    return record
+
+
+def test_bootstrap_over_test_videos_has_the_binomial_width():
+    truth = [k % 5 for k in range(400)]
+    wrong = [(t + 1) % 5 if k < 40 else t for k, t in enumerate(truth)]
+    records = {
+        'a': {s: _with_predictions(_record('a', s, 1.0, 1.0), truth, truth)
+              for s in (0, 1)},
+        'b': {s: _with_predictions(_record('b', s, 0.9, 0.9), truth, wrong)
+              for s in (0, 1)}}
+    # a is right on every video, b wrong on 40 of 400: the difference is
+    # 10 points, its standard error sqrt(0.1 * 0.9 / 400) = 1.5 points
+    low, high = study_report.bootstrap_interval(records, 'a', 'b', 'last')
+    assert low == pytest.approx(10 - 1.96 * 1.5, abs=0.4)
+    assert high == pytest.approx(10 + 1.96 * 1.5, abs=0.4)
+    # identical predictions: no spread at all
+    assert study_report.bootstrap_interval(records, 'a', 'a', 'best') == (
+        0.0, 0.0)
+    # a seed without predictions: no interval
+    del records['b'][1]['predictions']
+    assert study_report.bootstrap_interval(records, 'a', 'b', 'last') is None
+    # different test lists cannot be paired
+    records['b'][1] = _with_predictions(records['b'][1], truth[::-1], wrong)
+    with pytest.raises(ValueError, match='different lists'):
+        study_report.bootstrap_interval(records, 'a', 'b', 'last')
+
+
+def test_predictions_refuse_a_dump_that_disagrees_with_its_metrics(tmp_path):
+    import pickle
+
+    import torch
+
+    from mmskd.studies.spec import Run
+    from mmskd.studies.study_runner import dump_path, predictions, test_path
+    run = Run(_study(tmp_path), Row('a', 'Row A', 'configs/a.py'), 0)
+    truth, predicted = [0, 1, 2, 1], [0, 1, 0, 1]  # 3 of 4 right
+    for ckpt in ('last', 'best'):
+        for protocol in ('video', 'clip'):
+            samples = [{'gt_label': torch.tensor([y]),
+                        'pred_score': torch.eye(3)[p]}
+                       for y, p in zip(truth, predicted)]
+            dump = tmp_path / dump_path(run, ckpt, protocol)
+            dump.parent.mkdir(parents=True, exist_ok=True)
+            dump.write_bytes(pickle.dumps(samples))
+            (tmp_path / test_path(run, ckpt, protocol)).write_text(
+                json.dumps({'acc/top1': 0.75, 'acc/top5': 1.0,
+                            'acc/mean1': 0.8}))
+    assert predictions(run) == {'labels': '0 1 2 1', **{
+        f'{c}.{p}': '0 1 0 1' for c in ('last', 'best')
+        for p in ('video', 'clip')}}
+    (tmp_path / test_path(run, 'best', 'clip')).write_text(json.dumps(
+        {'acc/top1': 0.5, 'acc/top5': 1.0, 'acc/mean1': 0.5}))
+    with pytest.raises(ValueError, match='pred_best_clip.pkl: top-1 0.7500'):
+        predictions(run)

@@ -3,6 +3,7 @@ validation checkpoint under the video and clip protocols) and report it.
 
     python tools/analysis/run_study.py utd_mhad [--rows ROW ...]
         [--seeds S ...] [--max-runs N] [--dry-run] [--report-only]
+        [--add-predictions]
 
 Each finished run leaves a small record, docs/studies/<study>/<row>/
 seed<S>.json (commit it): runs with a record are skipped, a run with
@@ -19,8 +20,9 @@ import time
 from typing import List, Optional
 
 from mmskd.studies.spec import STUDIES, plan
-from mmskd.studies.study_runner import (TESTS, Clock, epochs_done, epochs_of,
-                                        execute, is_recorded, test_command,
+from mmskd.studies.study_runner import (TESTS, Clock, add_predictions,
+                                        epochs_done, epochs_of, execute,
+                                        is_recorded, test_command,
                                         train_command)
 from mmskd.studies.table2_eta import hhmm
 from mmskd.studies.table2_exec import RunFailed
@@ -40,6 +42,11 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help='print the plan, commands and cost; run nothing')
     parser.add_argument('--report-only', action='store_true',
                         help='only rewrite the report from the records')
+    parser.add_argument(
+        '--add-predictions', action='store_true',
+        help='test recorded runs whose records keep no per-video '
+        'predictions again (their checkpoints must be in the work dirs), '
+        'check the numbers agree, add the predictions, rewrite the report')
     return parser.parse_args(argv)
 
 
@@ -78,17 +85,22 @@ def main(argv: Optional[List[str]] = None) -> int:
                   f'`{study.prepare}`', file=sys.stderr)
             return 1
         start = time.monotonic()
+        say = lambda m: print(m, flush=True)  # noqa: E731
         try:
-            execute(runs, REPO, lambda m: print(m, flush=True), args.max_runs)
+            if args.add_predictions:
+                add_predictions(runs, REPO, say)
+            else:
+                execute(runs, REPO, say, args.max_runs)
         except KeyboardInterrupt:
             print('interrupted: run the same command again to resume',
                   file=sys.stderr)
             return 130
-        except RunFailed as err:
-            with open(err.log) as f:
-                tail = ''.join(f.readlines()[-30:])
-            print(f'{tail}error: {err} (run again to resume)',
-                  file=sys.stderr)
+        except (RunFailed, ValueError) as err:
+            log = getattr(err, 'log', None)
+            if log:
+                with open(log) as f:
+                    print(''.join(f.readlines()[-30:]), end='')
+            print(f'error: {err} (run again to resume)', file=sys.stderr)
             return 1
         print(f'this invocation: {hhmm(time.monotonic() - start)} (hh:mm)')
     from mmskd.studies.study_report import write_report
