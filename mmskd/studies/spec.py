@@ -151,12 +151,23 @@ def _utd_mhad() -> Study:
             Row('two_view_ce', 'Two views, CE only (alpha = beta = 0)',
                 'configs/studies/r18_utd_mhad_depth_skd_srl_ce_only.py',
                 seeds=(0, 1), phase=3, epoch_s=70),
+            # and its compute-matched single-view counterpart: as many
+            # clips per step and steps as the two-view rows, each clip
+            # from a distinct video (32 videos per step, 160 epochs)
+            Row('baseline_aug_clips_matched',
+                'Baseline + data augment, clips matched (32 videos/step, '
+                '160 epochs)',
+                'configs/studies/'
+                'r18_utd_mhad_depth_baseline_aug_clips_matched.py',
+                seeds=(0, 1), phase=3, epoch_s=18),
         ),
         pairs=(('skd_srl', 'baseline_aug'), ('skd_srl', 'baseline'),
                ('baseline_aug', 'baseline'),
                ('skd_srl_proj_bn', 'skd_srl'),
                ('skd_srl_crop_only', 'skd_srl'),
-               ('skd_srl', 'two_view_ce')),
+               ('skd_srl', 'two_view_ce'),
+               ('two_view_ce', 'baseline_aug_clips_matched'),
+               ('skd_srl', 'baseline_aug_clips_matched')),
     )
 
 

@@ -201,6 +201,24 @@ def runs_table(study: Study, records: Records) -> str:
     return '\n'.join(lines)
 
 
+def schedule_line(records: Records) -> str:
+    """The epochs of the rows: the most common count, then any row that
+    trains for another."""
+    labels: Dict[int, List[str]] = {}
+    for rows in records.values():
+        for rec in rows.values():
+            names = labels.setdefault(rec['epochs'], [])
+            if rec.get('label', rec['row']) not in names:
+                names.append(rec.get('label', rec['row']))
+    common = max(labels, key=lambda e: (len(labels[e]), -e))
+    others = '; '.join(f'{", ".join(names)}: {epochs}'
+                       for epochs, names in sorted(labels.items())
+                       if epochs != common)
+    return (f'- Schedule: {common} epochs, every row'
+            + (f' but {others} epochs' if others else '')
+            + ' (configs in the per-run records).')
+
+
 def setup_lines(study: Study, records: Records) -> List[str]:
     any_run = next((r for rows in records.values() for r in rows.values()),
                    None)
@@ -215,8 +233,7 @@ def setup_lines(study: Study, records: Records) -> List[str]:
         f'- Data: `{study.data_dir}` ({study.prepare}); '
         f'{sizes["train"]} training, {sizes["val"]} validation and '
         f'{sizes["test"]} test videos.',
-        f'- Schedule: {any_run["epochs"]} epochs, every row (configs in the '
-        'tables\' rows: see the per-run records).',
+        schedule_line(records),
         '- Protocols: video top-1 = softmax averaged over 10 uniformly '
         'spread clips, centre crop; clip top-1 = one centre clip, centre '
         'crop; both on the whole test list. "Last epoch" tests the final '

@@ -28,9 +28,16 @@ def test_no_horizontal_flip_on_a_dataset_with_mirror_classes(row):
                 assert 'flip' not in step['ops'], row
 
 
+# the one row that trades videos per step for epochs (tested below)
+MATCHED = 'baseline_aug_clips_matched'
+TRAIN_VIDEOS = 323  # data/utd_mhad/train.txt (tools/data/utd_mhad/prepare.py)
+
+
 def test_rows_share_data_budget_and_schedule():
     base = ROWS['baseline']
     for name, cfg in ROWS.items():
+        if name == MATCHED:
+            continue
         assert cfg.train_dataloader.batch_size == 16, name  # videos/step
         assert cfg.train_dataloader.drop_last, name
         assert cfg.optim_wrapper == base.optim_wrapper, name
@@ -76,3 +83,55 @@ def test_two_view_control_is_skd_srl_without_its_two_terms():
     assert skd.model.siamese_head.loss_sim.loss_weight > 0
     strip = dict(loss_kd=None, siamese_head=None)
     assert {**ctrl.model, **strip} == {**skd.model, **strip}
+
+
+def _lr_per_step(cfg, steps):
+    """The learning rate of every training step, from the config's
+    schedulers stepped once an iteration as MMEngine's runner steps
+    iteration-based (converted) schedulers."""
+    import torch
+    from mmengine.registry import PARAM_SCHEDULERS
+    param = torch.nn.Parameter(torch.zeros(1))
+    optim = torch.optim.SGD([param], lr=cfg.optim_wrapper.optimizer.lr)
+    per_epoch = TRAIN_VIDEOS // cfg.train_dataloader.batch_size  # drop_last
+    schedulers = []
+    for spec in cfg.param_scheduler:
+        spec = dict(spec)
+        cls = PARAM_SCHEDULERS.get(spec.pop('type'))
+        assert spec.pop('by_epoch') and spec.pop('convert_to_iter_based')
+        schedulers.append(cls.build_iter_from_epoch(
+            optim, epoch_length=per_epoch, **spec))
+    lrs = []
+    for _ in range(steps):
+        lrs.append(optim.param_groups[0]['lr'])
+        optim.step()
+        for scheduler in schedulers:
+            scheduler.step()
+    return per_epoch, lrs
+
+
+def test_clips_matched_row_has_the_two_view_rows_clips_steps_and_lr():
+    two, one = ROWS['two_view_ce'], ROWS[MATCHED]
+    assert two.train_dataloader.dataset.pipeline[1]['num_views'] == 2
+    assert 'TwoViewSample' not in [
+        s['type'] for s in one.train_dataloader.dataset.pipeline]
+    # its one view is the two-view rows' view pipeline
+    assert one.train_dataloader.dataset.pipeline == \
+        ROWS['baseline_aug'].train_dataloader.dataset.pipeline
+    assert one.train_dataloader.drop_last
+    clips = [two.train_dataloader.batch_size * 2,
+             one.train_dataloader.batch_size]
+    assert clips[0] == clips[1] == 32  # clips per step
+    per_two, lr_two = _lr_per_step(two, 1700)
+    per_one, lr_one = _lr_per_step(one, 1700)
+    steps = [per_two * two.train_cfg.max_epochs,
+             per_one * one.train_cfg.max_epochs]
+    assert steps[0] == steps[1] == 1600
+    # the same learning rate at every step, warm-up and annealing included
+    assert max(abs(a - b) for a, b in zip(lr_two, lr_one)) < 1e-9
+    assert lr_one[0] < 0.01 and max(lr_one) > 0.099 and lr_one[1599] < 1e-6
+    # validated at the same steps: every 20 steps in both
+    assert per_two * two.train_cfg.val_interval == \
+        per_one * one.train_cfg.val_interval == 20
+    assert one.optim_wrapper == two.optim_wrapper
+    assert one.model.backbone == two.model.backbone

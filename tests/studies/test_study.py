@@ -137,6 +137,19 @@ def test_report_tables_and_paired_differences(tmp_path):
     assert (tmp_path / 'docs/toy/chart.png').stat().st_size > 5000
 
 
+def test_schedule_line_names_rows_that_train_for_other_epochs():
+    def rec(label, epochs):
+        return dict(row=label.lower(), label=label, epochs=epochs)
+    records = {'a': {0: rec('A', 80), 1: rec('A', 80)},
+               'b': {0: rec('B', 80)}, 'c': {0: rec('C', 160)}}
+    assert study_report.schedule_line(records) == (
+        '- Schedule: 80 epochs, every row but C: 160 epochs (configs in the '
+        'per-run records).')
+    del records['c']
+    assert study_report.schedule_line(records).startswith(
+        '- Schedule: 80 epochs, every row (')
+
+
 def _tiny_study(tmp_path, data):
     # The UTD-MHAD SKD-SRL config at toy size: R3D-18 with 4 base channels,
     # 4 x 32 x 32 clips, batch 2, no loader workers; 2 epochs of 4 steps.
