@@ -3,6 +3,7 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO_ROOT
+from helpers.schedule import lr_per_iteration
 from mmskd.studies.spec import STUDIES
 
 ROWS = {r.name: Config.fromfile(str(REPO_ROOT / r.config))
@@ -86,28 +87,10 @@ def test_two_view_control_is_skd_srl_without_its_two_terms():
 
 
 def _lr_per_step(cfg, steps):
-    """The learning rate of every training step, from the config's
-    schedulers stepped once an iteration as MMEngine's runner steps
-    iteration-based (converted) schedulers."""
-    import torch
-    from mmengine.registry import PARAM_SCHEDULERS
-    param = torch.nn.Parameter(torch.zeros(1))
-    optim = torch.optim.SGD([param], lr=cfg.optim_wrapper.optimizer.lr)
-    per_epoch = TRAIN_VIDEOS // cfg.train_dataloader.batch_size  # drop_last
-    schedulers = []
-    for spec in cfg.param_scheduler:
-        spec = dict(spec)
-        cls = PARAM_SCHEDULERS.get(spec.pop('type'))
-        assert spec.pop('by_epoch') and spec.pop('convert_to_iter_based')
-        schedulers.append(cls.build_iter_from_epoch(
-            optim, epoch_length=per_epoch, **spec))
-    lrs = []
-    for _ in range(steps):
-        lrs.append(optim.param_groups[0]['lr'])
-        optim.step()
-        for scheduler in schedulers:
-            scheduler.step()
-    return per_epoch, lrs
+    """Iterations an epoch (``drop_last``) and the learning rate of each of
+    the first ``steps`` training steps."""
+    per_epoch = TRAIN_VIDEOS // cfg.train_dataloader.batch_size
+    return per_epoch, lr_per_iteration(cfg, per_epoch, steps)
 
 
 def test_clips_matched_row_has_the_two_view_rows_clips_steps_and_lr():

@@ -1,11 +1,9 @@
 """A run's length changed on the command line still ends annealed."""
 import pytest
 from mmengine.config import Config, DictAction
-from mmengine.optim import build_optim_wrapper
-from mmengine.registry import PARAM_SCHEDULERS
-from torch import nn
 
 from conftest import REPO_ROOT
+from helpers.schedule import lr_per_iteration
 from mmskd.engine.schedule import length_options
 
 DEMO = str(REPO_ROOT / 'configs/skd_srl/r18_synthetic_demo.py')
@@ -13,17 +11,7 @@ DEMO = str(REPO_ROOT / 'configs/skd_srl/r18_synthetic_demo.py')
 
 def _lrs(cfg, epochs, iters=3):
     """The learning rate at every iteration of a run of ``cfg``."""
-    model = nn.Linear(2, 2)
-    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    steps = [PARAM_SCHEDULERS.build(
-        dict(step), default_args=dict(optimizer=wrapper, epoch_length=iters))
-        for step in cfg.param_scheduler]  # as the Runner builds them
-    lrs = []
-    for _ in range(epochs * iters):
-        lrs.append(wrapper.param_groups[0]['lr'])
-        for s in steps:
-            s.step()
-    return lrs
+    return lr_per_iteration(cfg, iters, epochs * iters)
 
 
 @pytest.mark.parametrize('epochs', [6, 12, 30])
