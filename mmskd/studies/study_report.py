@@ -208,8 +208,9 @@ def schedule_line(records: Records) -> str:
     for rows in records.values():
         for rec in rows.values():
             names = labels.setdefault(rec['epochs'], [])
-            if rec.get('label', rec['row']) not in names:
-                names.append(rec.get('label', rec['row']))
+            name = rec.get('label', rec['row'])
+            if name not in names:
+                names.append(name)
     common = max(labels, key=lambda e: (len(labels[e]), -e))
     others = '; '.join(f'{", ".join(names)}: {epochs}'
                        for epochs, names in sorted(labels.items())
