@@ -166,6 +166,7 @@ def _utd_mhad() -> Study:
                ('skd_srl_proj_bn', 'skd_srl'),
                ('skd_srl_crop_only', 'skd_srl'),
                ('skd_srl', 'two_view_ce'),
+               ('baseline_aug_clips_matched', 'baseline_aug'),
                ('two_view_ce', 'baseline_aug_clips_matched'),
                ('skd_srl', 'baseline_aug_clips_matched')),
     )
