@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from glob import glob
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from mmengine.config import Config, DictAction
 
@@ -116,8 +116,13 @@ class Clock:
 
 def execute(runs: Sequence[Run], repo: str = '.',
             report: Callable[[str], None] = print,
-            max_runs: int = 0) -> int:
+            max_runs: int = 0,
+            on_recorded: Optional[Callable[[Run], None]] = None) -> int:
     """Do what is left of ``runs``; returns how many were recorded now.
+
+    ``on_recorded(run)`` is called as each run's record lands (the driver
+    rewrites the report there, so that an invocation stopped between runs
+    leaves a report that matches the committed records).
 
     Raises:
         RunFailed: a stage failed (run the same plan again to resume).
@@ -140,6 +145,8 @@ def execute(runs: Sequence[Run], repo: str = '.',
         write_json_atomic(osp.join(repo, run.record_path), record)
         clock.epoch_s[run.row.name] = record['train_s'] / record['epochs']
         recorded += 1
+        if on_recorded is not None:
+            on_recorded(run)
         report(f'{head}: recorded {run.record_path} (video top-1 last '
                f'{100 * record["test"]["last"]["video"]["top1"]:.1f}, best-'
                f'by-val {100 * record["test"]["best"]["video"]["top1"]:.1f});'

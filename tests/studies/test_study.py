@@ -1,5 +1,6 @@
 """The study driver's plan, records and report, on constructed inputs."""
 import json
+import os.path as osp
 
 import pytest
 
@@ -189,8 +190,15 @@ def test_driver_trains_tests_records_and_skips(tmp_path):
     data = tmp_path / 'data'
     make_video_set(data, dict(train=8, val=4, test=4), num_classes=4)
     study = _tiny_study(tmp_path, data)
-    lines = []
-    assert execute(plan(study), str(REPO_ROOT), lines.append) == 1
+    lines, landed = [], []
+
+    def on_recorded(run):  # the record is on disk when the hook runs
+        landed.append((run.name, osp.isfile(tmp_path / 'docs/tiny/skd_srl/'
+                                            'seed3.json')))
+
+    assert execute(plan(study), str(REPO_ROOT), lines.append,
+                   on_recorded=on_recorded) == 1
+    assert landed == [(plan(study)[0].name, True)]
     record = json.loads(
         (tmp_path / 'docs/tiny/skd_srl/seed3.json').read_text())
     assert record['seed'] == 3 and record['epochs'] == 2

@@ -79,6 +79,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.dry_run:
         print(describe(runs, Clock(runs, REPO)))
         return 0
+    from mmskd.studies.study_report import write_report
+
+    def rewrite_report(_run=None) -> None:
+        for path in write_report(study, REPO):
+            print(f'wrote {path}', flush=True)
+
     if not args.report_only:
         if not osp.isfile(osp.join(REPO, study.data_dir, 'train.txt')):
             print(f'error: no dataset in {study.data_dir}: run '
@@ -90,7 +96,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             if args.add_predictions:
                 add_predictions(runs, REPO, say)
             else:
-                execute(runs, REPO, say, args.max_runs)
+                execute(runs, REPO, say, args.max_runs, rewrite_report)
         except KeyboardInterrupt:
             print('interrupted: run the same command again to resume',
                   file=sys.stderr)
@@ -103,9 +109,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f'error: {err} (run again to resume)', file=sys.stderr)
             return 1
         print(f'this invocation: {hhmm(time.monotonic() - start)} (hh:mm)')
-    from mmskd.studies.study_report import write_report
-    for path in write_report(study, REPO):
-        print(f'wrote {path}')
+    rewrite_report()
     return 0
 
 
