@@ -146,5 +146,12 @@ def _run(todo: list, workers: int) -> Iterator[Tuple[str, Optional[str]]]:
     if workers <= 1 or len(todo) <= 1:
         yield from map(_job, todo)
         return
-    with multiprocessing.Pool(min(workers, len(todo))) as pool:
+    # A fork server, not fork: the calling process may hold FFmpeg's slice
+    # threads (it decoded or wrote videos with PyAV), and a worker forked
+    # from it can hang for ever in swscale (seen in CI: a worker stuck in
+    # sws_frame_setup -> avpriv_slicethread_free).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context(
+        'forkserver' if 'forkserver' in methods else None)
+    with context.Pool(min(workers, len(todo))) as pool:
         yield from pool.imap_unordered(_job, todo)
