@@ -61,13 +61,6 @@ def build(cfg: Config, workers: int, device: str, amp: bool,
     loader_cfg.update(num_workers=workers,
                       persistent_workers=workers > 0,
                       pin_memory=device != 'cpu')
-    if workers > 0:
-        # This process has usually decoded or written videos with FFmpeg
-        # (PyAV) before the loader starts, and a worker forked from a
-        # process holding FFmpeg's slice threads can hang for ever in
-        # swscale (seen in CI: a worker stuck in sws_frame_setup). Workers
-        # from a fork server start from a clean process.
-        loader_cfg.update(multiprocessing_context='forkserver')
     loader = Runner.build_dataloader(loader_cfg, seed=0)
     model = MODELS.build(cfg.model).to(device)
     model.init_weights()
