@@ -11,13 +11,13 @@ but fewer than ``clip_len * frame_interval`` frames) is only a warning,
 since ``SampleFrames`` loop-pads short videos, and is removed with
 ``drop_short=True``.
 """
-import multiprocessing
 import os.path as osp
 from typing import Callable, ContextManager, Optional, Tuple
 
 import av
 
 from mmskd.utils.io import write_json_atomic
+from mmskd.utils.pool import worker_pool
 from mmskd.utils.progress import silent_progress
 from .annotations import PreparationError, write_lines_atomic
 from .validate import read_annotation
@@ -170,7 +170,7 @@ def check_annotation(ann_file: str, data_root: str, clip_len: int = 16,
 def _run(jobs: list, workers: int, progress: Optional[Callable]) -> list:
     """Results in job order, from ``workers`` processes."""
     results = []
-    pool = multiprocessing.Pool(min(workers, len(jobs))) \
+    pool = worker_pool(min(workers, len(jobs))) \
         if workers > 1 and len(jobs) > 1 else None
     try:
         found = pool.imap(_job, jobs, chunksize=4) if pool else map(_job, jobs)

@@ -7,7 +7,6 @@ order (what clip sampling uses), re-timed at the source's average rate.
 Resumable and atomic: each output is encoded to ``<name>.tmp.mp4`` and
 renamed when complete; done outputs are skipped, stale tmp files deleted.
 """
-import multiprocessing
 import os
 import os.path as osp
 from fractions import Fraction
@@ -17,6 +16,7 @@ from typing import (Callable, ContextManager, Iterator, List, Optional,
 import av
 
 from ...utils.io import atomic_output
+from ...utils.pool import worker_pool
 from ...utils.progress import silent_progress
 from .annotations import PreparationError
 
@@ -146,12 +146,7 @@ def _run(todo: list, workers: int) -> Iterator[Tuple[str, Optional[str]]]:
     if workers <= 1 or len(todo) <= 1:
         yield from map(_job, todo)
         return
-    # A fork server, not fork: the calling process may hold FFmpeg's slice
-    # threads (it decoded or wrote videos with PyAV), and a worker forked
-    # from it can hang for ever in swscale (seen in CI: a worker stuck in
-    # sws_frame_setup -> avpriv_slicethread_free).
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context(
-        'forkserver' if 'forkserver' in methods else None)
-    with context.Pool(min(workers, len(todo))) as pool:
+    # Not plain fork: this process may hold FFmpeg's threads (see
+    # mmskd.utils.pool).
+    with worker_pool(min(workers, len(todo))) as pool:
         yield from pool.imap_unordered(_job, todo)

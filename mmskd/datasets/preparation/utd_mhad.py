@@ -20,13 +20,13 @@ kinds of video. A malformed or truncated ``.mat`` is named, listed in
 """
 import glob
 import json
-import multiprocessing
 import os
 import os.path as osp
 from typing import (Callable, ContextManager, Iterator, List, Optional,
                     Sequence, Tuple)
 
 from mmskd.utils.io import write_json_atomic
+from mmskd.utils.pool import worker_pool
 from mmskd.utils.progress import silent_progress
 from .annotations import PreparationError, write_lines_atomic
 from .utd_mhad_depth import (CRF, FAR_GREY, FPS, KEYINT, PERCENTILES,
@@ -117,7 +117,7 @@ def _run(todo: list, workers: int) -> Iterator[Tuple[str, Optional[str]]]:
     if workers <= 1 or len(todo) <= 1:
         yield from map(_job, todo)
         return
-    with multiprocessing.Pool(min(workers, len(todo))) as pool:
+    with worker_pool(min(workers, len(todo))) as pool:
         yield from pool.imap_unordered(_job, todo)
 
 

@@ -1,7 +1,6 @@
 """Generate the whole dataset: render and encode every video (in a process
 pool), write the lists and meta, and swap the folder into place atomically.
 """
-import multiprocessing
 import shutil
 import tempfile
 import time
@@ -11,6 +10,7 @@ from typing import List, Optional
 import cv2
 from mmengine.logging import MMLogger
 
+from mmskd.utils.pool import worker_pool
 from mmskd.utils.progress import silent_progress
 
 from .config import SyntheticConfig
@@ -66,12 +66,12 @@ def _render(tasks, workers):
     if workers == 1:
         yield from map(_render_task, tasks)
         return
-    # fork starts workers in milliseconds; spawn would re-import torch and
-    # mmaction in each worker (seconds). Output does not depend on either.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context(
-        'fork' if 'fork' in methods else None)
-    with context.Pool(workers, initializer=_init_worker) as pool:
+    # fork starts workers in milliseconds; a fork server would re-import
+    # torch and mmaction in each (seconds). Safe here: the workers, not this
+    # process, encode the videos, so it holds no FFmpeg threads to inherit
+    # (mmskd.utils.pool). Output does not depend on the start method.
+    with worker_pool(workers, fork_safe=True,
+                     initializer=_init_worker) as pool:
         yield from pool.imap(_render_task, tasks, chunksize=1)
 
 
