@@ -183,10 +183,17 @@ def _synthetic() -> Study:
         'data/synthetic_large --videos-per-class 80 --held-out 0.15 0.4',
         rows=(
             Row('baseline_aug', 'Baseline + data augment',
-                f'{folder}_baseline_aug.py', epoch_s=33),
-            Row('skd_srl', 'SKD-SRL', f'{folder}_skd_srl.py', epoch_s=81),
+                f'{folder}_baseline_aug.py', epoch_s=21),
+            Row('skd_srl', 'SKD-SRL', f'{folder}_skd_srl.py', epoch_s=40),
+            # the UTD-MHAD study's compute control, after the rows
+            Row('baseline_aug_clips_matched',
+                'Baseline + data augment, clips matched (32 videos/step, '
+                '120 epochs)', f'{folder}_baseline_aug_clips_matched.py',
+                seeds=(0, 1), phase=2, epoch_s=21),
         ),
-        pairs=(('skd_srl', 'baseline_aug'), ),
+        pairs=(('skd_srl', 'baseline_aug'),
+               ('baseline_aug_clips_matched', 'baseline_aug'),
+               ('skd_srl', 'baseline_aug_clips_matched')),
     )
 
 

@@ -1,4 +1,4 @@
-"""The UTD-MHAD study rows differ only where the study says they do."""
+"""The study rows differ only where each study says they do."""
 import pytest
 from mmengine.config import Config
 
@@ -116,5 +116,35 @@ def test_clips_matched_row_has_the_two_view_rows_clips_steps_and_lr():
     # validated at the same steps: every 20 steps in both
     assert per_two * two.train_cfg.val_interval == \
         per_one * one.train_cfg.val_interval == 20
+    assert one.optim_wrapper == two.optim_wrapper
+    assert one.model.backbone == two.model.backbone
+
+
+SYNTHETIC = {r.name: Config.fromfile(str(REPO_ROOT / r.config))
+             for r in STUDIES['synthetic'].rows}
+SYNTHETIC_TRAIN_VIDEOS = 360  # --videos-per-class 80 --held-out 0.15 0.4
+
+
+def test_synthetic_clips_matched_row_has_skd_srl_clips_steps_and_lr():
+    two, one = SYNTHETIC['skd_srl'], SYNTHETIC[MATCHED]
+    assert two.train_dataloader.dataset.pipeline[1]['num_views'] == 2
+    # its one view is Baseline + data augment's, which is SKD-SRL's view
+    assert one.train_dataloader.dataset.pipeline == \
+        SYNTHETIC['baseline_aug'].train_dataloader.dataset.pipeline
+    assert two.train_dataloader.dataset.pipeline[1]['view_pipeline'] == \
+        one.train_dataloader.dataset.pipeline[1:-1]
+    assert one.train_dataloader.drop_last and two.train_dataloader.drop_last
+    assert two.train_dataloader.batch_size * 2 == \
+        one.train_dataloader.batch_size == 32  # clips per step
+    per = [SYNTHETIC_TRAIN_VIDEOS // c.train_dataloader.batch_size
+           for c in (two, one)]
+    steps = [p * c.train_cfg.max_epochs for p, c in zip(per, (two, one))]
+    assert steps[0] == steps[1] == 1320
+    lr_two = lr_per_iteration(two, per[0], 1400)
+    lr_one = lr_per_iteration(one, per[1], 1400)
+    assert max(abs(a - b) for a, b in zip(lr_two, lr_one)) < 1e-12
+    assert lr_one[0] < 1e-4 and max(lr_one) > 0.99e-3 and lr_one[1319] < 1e-8
+    assert per[0] * two.train_cfg.get('val_interval', 1) == \
+        per[1] * one.train_cfg.val_interval == 22
     assert one.optim_wrapper == two.optim_wrapper
     assert one.model.backbone == two.model.backbone
