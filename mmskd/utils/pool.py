@@ -17,7 +17,7 @@ server (Windows) get their default, spawn.
 """
 import multiprocessing
 import multiprocessing.pool
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 
 def start_method(fork_safe: bool = False) -> Optional[str]:
@@ -39,3 +39,21 @@ def worker_pool(workers: int, fork_safe: bool = False,
         raise ValueError(f'workers must be at least 1, got {workers}')
     context = multiprocessing.get_context(start_method(fork_safe))
     return context.Pool(workers, initializer=initializer)
+
+
+def map_in_workers(func: Callable, items: Sequence, workers: int,
+                   ordered: bool = True, chunksize: int = 1,
+                   fork_safe: bool = False,
+                   initializer: Optional[Callable] = None) -> Iterator:
+    """``func`` of each item, from a :func:`worker_pool` of at most
+    ``workers`` processes; in this process when one would do (one worker
+    or one item). ``ordered=False`` yields results as they finish. The
+    workers are terminated when the iterator is exhausted or closed.
+    """
+    if workers <= 1 or len(items) <= 1:
+        yield from map(func, items)
+        return
+    with worker_pool(min(workers, len(items)), fork_safe,
+                     initializer) as pool:
+        found = pool.imap if ordered else pool.imap_unordered
+        yield from found(func, items, chunksize)

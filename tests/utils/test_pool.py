@@ -1,11 +1,12 @@
 """The data tools' worker pools must not inherit locks held by threads of
 the calling process (the CI hang: a forked resize worker blocked in
 FFmpeg's swscale on a lock one of the parent's slice threads held)."""
+import os
 import threading
 
 import pytest
 
-from mmskd.utils.pool import start_method, worker_pool
+from mmskd.utils.pool import map_in_workers, start_method, worker_pool
 
 # Stands in for a lock inside a C library: a thread of the parent holds it
 # while the pool starts, as FFmpeg's slice threads hold theirs.
@@ -21,6 +22,10 @@ def _can_take_library_lock(_) -> bool:
 
 def _square(value: int) -> int:
     return value * value
+
+
+def _square_and_pid(value: int) -> tuple:
+    return value * value, os.getpid()
 
 
 @pytest.fixture
@@ -62,3 +67,16 @@ def test_pools_compute_in_order():
         assert pool.map(_square, range(5)) == [0, 1, 4, 9, 16]
     with pytest.raises(ValueError, match='workers must be at least 1'):
         worker_pool(0)
+
+
+def test_map_in_workers_uses_workers_only_when_they_help():
+    items = list(range(6))
+    ordered = list(map_in_workers(_square_and_pid, items, 2, chunksize=2))
+    assert [r for r, _ in ordered] == [v * v for v in items]
+    assert os.getpid() not in {pid for _, pid in ordered}
+    unordered = map_in_workers(_square_and_pid, items, 2, ordered=False)
+    assert sorted(r for r, _ in unordered) == [v * v for v in items]
+    # one worker, or one item: no pool, this process does the work
+    for serial in (map_in_workers(_square_and_pid, items, 1),
+                   map_in_workers(_square_and_pid, [3], 4)):
+        assert {pid for _, pid in serial} == {os.getpid()}

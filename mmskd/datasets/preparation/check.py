@@ -17,7 +17,7 @@ from typing import Callable, ContextManager, Optional, Tuple
 import av
 
 from mmskd.utils.io import write_json_atomic
-from mmskd.utils.pool import worker_pool
+from mmskd.utils.pool import map_in_workers
 from mmskd.utils.progress import silent_progress
 from .annotations import PreparationError, write_lines_atomic
 from .validate import read_annotation
@@ -170,15 +170,12 @@ def check_annotation(ann_file: str, data_root: str, clip_len: int = 16,
 def _run(jobs: list, workers: int, progress: Optional[Callable]) -> list:
     """Results in job order, from ``workers`` processes."""
     results = []
-    pool = worker_pool(min(workers, len(jobs))) \
-        if workers > 1 and len(jobs) > 1 else None
+    found = map_in_workers(_job, jobs, workers, chunksize=4)
     try:
-        found = pool.imap(_job, jobs, chunksize=4) if pool else map(_job, jobs)
         with (progress or silent_progress)(len(jobs)) as bar:
             for result in found:
                 results.append(result)
                 bar.advance()
     finally:
-        if pool is not None:
-            pool.terminate()
+        found.close()  # terminates the workers
     return results

@@ -16,7 +16,7 @@ from typing import (Callable, ContextManager, Iterator, List, Optional,
 import av
 
 from ...utils.io import atomic_output
-from ...utils.pool import worker_pool
+from ...utils.pool import map_in_workers
 from ...utils.progress import silent_progress
 from .annotations import PreparationError
 
@@ -143,10 +143,6 @@ def resize_tree(src_dir: str, dst_dir: str, short_side: int = 128,
 
 
 def _run(todo: list, workers: int) -> Iterator[Tuple[str, Optional[str]]]:
-    if workers <= 1 or len(todo) <= 1:
-        yield from map(_job, todo)
-        return
     # Not plain fork: this process may hold FFmpeg's threads (see
     # mmskd.utils.pool).
-    with worker_pool(min(workers, len(todo))) as pool:
-        yield from pool.imap_unordered(_job, todo)
+    return map_in_workers(_job, todo, workers, ordered=False)

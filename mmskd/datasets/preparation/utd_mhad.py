@@ -26,7 +26,7 @@ from typing import (Callable, ContextManager, Iterator, List, Optional,
                     Sequence, Tuple)
 
 from mmskd.utils.io import write_json_atomic
-from mmskd.utils.pool import worker_pool
+from mmskd.utils.pool import map_in_workers
 from mmskd.utils.progress import silent_progress
 from .annotations import PreparationError, write_lines_atomic
 from .utd_mhad_depth import (CRF, FAR_GREY, FPS, KEYINT, PERCENTILES,
@@ -114,11 +114,7 @@ def _job(args: tuple) -> Tuple[str, Optional[str]]:
 
 
 def _run(todo: list, workers: int) -> Iterator[Tuple[str, Optional[str]]]:
-    if workers <= 1 or len(todo) <= 1:
-        yield from map(_job, todo)
-        return
-    with worker_pool(min(workers, len(todo))) as pool:
-        yield from pool.imap_unordered(_job, todo)
+    return map_in_workers(_job, todo, workers, ordered=False)
 
 
 def split_lists(done: Sequence[str], val_subjects: Sequence[int]) -> dict:

@@ -10,7 +10,7 @@ from typing import List, Optional
 import cv2
 from mmengine.logging import MMLogger
 
-from mmskd.utils.pool import worker_pool
+from mmskd.utils.pool import map_in_workers
 from mmskd.utils.progress import silent_progress
 
 from .config import SyntheticConfig
@@ -63,16 +63,12 @@ def _done(bar, record: dict) -> dict:
 
 
 def _render(tasks, workers):
-    if workers == 1:
-        yield from map(_render_task, tasks)
-        return
     # fork starts workers in milliseconds; a fork server would re-import
     # torch and mmaction in each (seconds). Safe here: the workers, not this
     # process, encode the videos, so it holds no FFmpeg threads to inherit
     # (mmskd.utils.pool). Output does not depend on the start method.
-    with worker_pool(workers, fork_safe=True,
-                     initializer=_init_worker) as pool:
-        yield from pool.imap(_render_task, tasks, chunksize=1)
+    return map_in_workers(_render_task, tasks, workers, fork_safe=True,
+                          initializer=_init_worker)
 
 
 def generate_dataset(out_dir, cfg: Optional[SyntheticConfig] = None,
