@@ -86,65 +86,45 @@ def test_two_view_control_is_skd_srl_without_its_two_terms():
     assert {**ctrl.model, **strip} == {**skd.model, **strip}
 
 
-def _lr_per_step(cfg, steps):
-    """Iterations an epoch (``drop_last``) and the learning rate of each of
-    the first ``steps`` training steps."""
-    per_epoch = TRAIN_VIDEOS // cfg.train_dataloader.batch_size
-    return per_epoch, lr_per_iteration(cfg, per_epoch, steps)
-
-
-def test_clips_matched_row_has_the_two_view_rows_clips_steps_and_lr():
-    two, one = ROWS['two_view_ce'], ROWS[MATCHED]
-    assert two.train_dataloader.dataset.pipeline[1]['num_views'] == 2
-    assert 'TwoViewSample' not in [
-        s['type'] for s in one.train_dataloader.dataset.pipeline]
-    # its one view is the two-view rows' view pipeline
-    assert one.train_dataloader.dataset.pipeline == \
-        ROWS['baseline_aug'].train_dataloader.dataset.pipeline
-    assert one.train_dataloader.drop_last
-    clips = [two.train_dataloader.batch_size * 2,
-             one.train_dataloader.batch_size]
-    assert clips[0] == clips[1] == 32  # clips per step
-    per_two, lr_two = _lr_per_step(two, 1700)
-    per_one, lr_one = _lr_per_step(one, 1700)
-    steps = [per_two * two.train_cfg.max_epochs,
-             per_one * one.train_cfg.max_epochs]
-    assert steps[0] == steps[1] == 1600
-    # the same learning rate at every step, warm-up and annealing included
-    assert max(abs(a - b) for a, b in zip(lr_two, lr_one)) < 1e-9
-    assert lr_one[0] < 0.01 and max(lr_one) > 0.099 and lr_one[1599] < 1e-6
-    # validated at the same steps: every 20 steps in both
-    assert per_two * two.train_cfg.val_interval == \
-        per_one * one.train_cfg.val_interval == 20
-    assert one.optim_wrapper == two.optim_wrapper
-    assert one.model.backbone == two.model.backbone
-
-
 SYNTHETIC = {r.name: Config.fromfile(str(REPO_ROOT / r.config))
              for r in STUDIES['synthetic'].rows}
 SYNTHETIC_TRAIN_VIDEOS = 360  # --videos-per-class 80 --held-out 0.15 0.4
 
 
-def test_synthetic_clips_matched_row_has_skd_srl_clips_steps_and_lr():
-    two, one = SYNTHETIC['skd_srl'], SYNTHETIC[MATCHED]
-    assert two.train_dataloader.dataset.pipeline[1]['num_views'] == 2
-    # its one view is Baseline + data augment's, which is SKD-SRL's view
+# study rows, the two-view row each clips-matched row is matched to, the
+# study's training videos, and the steps and validation interval expected
+@pytest.mark.parametrize(
+    'rows,two_view,train_videos,total_steps,val_every',
+    [(ROWS, 'two_view_ce', TRAIN_VIDEOS, 1600, 20),
+     (SYNTHETIC, 'skd_srl', SYNTHETIC_TRAIN_VIDEOS, 1320, 22)],
+    ids=['utd_mhad', 'synthetic'])
+def test_clips_matched_row_has_the_two_view_rows_clips_steps_and_lr(
+        rows, two_view, train_videos, total_steps, val_every):
+    two, one = rows[two_view], rows[MATCHED]
+    view = two.train_dataloader.dataset.pipeline[1]
+    assert view['num_views'] == 2
+    assert 'TwoViewSample' not in [
+        s['type'] for s in one.train_dataloader.dataset.pipeline]
+    # its one view is Baseline + data augment's, the two-view rows' view
     assert one.train_dataloader.dataset.pipeline == \
-        SYNTHETIC['baseline_aug'].train_dataloader.dataset.pipeline
-    assert two.train_dataloader.dataset.pipeline[1]['view_pipeline'] == \
-        one.train_dataloader.dataset.pipeline[1:-1]
+        rows['baseline_aug'].train_dataloader.dataset.pipeline
+    assert view['view_pipeline'] == one.train_dataloader.dataset.pipeline[1:-1]
     assert one.train_dataloader.drop_last and two.train_dataloader.drop_last
-    assert two.train_dataloader.batch_size * 2 == \
-        one.train_dataloader.batch_size == 32  # clips per step
-    per = [SYNTHETIC_TRAIN_VIDEOS // c.train_dataloader.batch_size
-           for c in (two, one)]
+    clips = [two.train_dataloader.batch_size * 2,
+             one.train_dataloader.batch_size]
+    assert clips[0] == clips[1] == 32  # clips per step
+    per = [train_videos // c.train_dataloader.batch_size for c in (two, one)]
     steps = [p * c.train_cfg.max_epochs for p, c in zip(per, (two, one))]
-    assert steps[0] == steps[1] == 1320
-    lr_two = lr_per_iteration(two, per[0], 1400)
-    lr_one = lr_per_iteration(one, per[1], 1400)
-    assert max(abs(a - b) for a, b in zip(lr_two, lr_one)) < 1e-12
-    assert lr_one[0] < 1e-4 and max(lr_one) > 0.99e-3 and lr_one[1319] < 1e-8
+    assert steps[0] == steps[1] == total_steps
+    lr_two, lr_one = (lr_per_iteration(c, p, total_steps + 100)
+                      for c, p in zip((two, one), per))
+    # the same learning rate at every step, warm-up and annealing included
+    peak = one.optim_wrapper.optimizer.lr
+    assert max(abs(a - b) for a, b in zip(lr_two, lr_one)) < 1e-9 * peak
+    assert lr_one[0] < 0.1 * peak and max(lr_one) > 0.99 * peak
+    assert lr_one[total_steps - 1] < 1e-5 * peak
+    # validated at the same steps
     assert per[0] * two.train_cfg.get('val_interval', 1) == \
-        per[1] * one.train_cfg.val_interval == 22
+        per[1] * one.train_cfg.val_interval == val_every
     assert one.optim_wrapper == two.optim_wrapper
     assert one.model.backbone == two.model.backbone
